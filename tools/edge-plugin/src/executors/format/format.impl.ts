@@ -1,0 +1,40 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { ToolError, reportError } from '../../lib/errors';
+import { logger } from '../../lib/logger';
+import { runCommand } from '../../lib/run-command';
+import { resolveProjectRoot } from '../../lib/project';
+import { parseUnformattedFiles, prettierArgs } from './lib/prettier-args';
+import type { FormatExecutorOptions } from './schema';
+
+export default async function formatExecutor(
+  options: FormatExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  try {
+    const projectRoot = resolveProjectRoot(context);
+    const prettier = require.resolve('prettier/bin/prettier.cjs', { paths: [context.root] });
+    const result = await runCommand(
+      process.execPath,
+      [prettier, ...prettierArgs(projectRoot, !!options.fix)],
+      {
+        cwd: context.root,
+        check: false,
+      },
+    );
+    const unformatted = parseUnformattedFiles(result.stderr + '\n' + result.stdout);
+    if (result.exitCode === 0) {
+      logger.done(options.fix ? `formatted ${projectRoot}` : `${projectRoot}: every file is formatted`);
+      return { success: true };
+    }
+    if (unformatted.length === 0) {
+      throw new ToolError('prettier failed', `prettier ${projectRoot}`, result.exitCode, result.stderr);
+    }
+    logger.info(`✖ ${unformatted.length} file(s) not formatted with Prettier:`);
+    for (const file of unformatted) logger.info(`  ${file}`);
+    logger.info(`Fix: npx nx run ${context.projectName}:format --fix   (or npm run format:write)`);
+    return { success: false };
+  } catch (error) {
+    reportError(error);
+    return { success: false };
+  }
+}

@@ -1,0 +1,3 @@
+export interface FormatExecutorOptions {
+  fix?: boolean;
+}

@@ -1,0 +1,4 @@
+export interface LockExecutorOptions {
+  outputPath?: string;
+  skipInstallCheck?: boolean;
+}

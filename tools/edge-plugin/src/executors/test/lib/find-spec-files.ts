@@ -1,0 +1,26 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'files', '.nx']);
+
+/** Every `*.spec.ts` below `root`, sorted, leaving out dependencies, outputs and generator templates. */
+export function findSpecFiles(root: string, pattern?: string): string[] {
+  const found: string[] = [];
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(path);
+      } else if (entry.name.endsWith('.spec.ts') && (!pattern || path.includes(pattern))) {
+        found.push(path);
+      }
+    }
+  };
+  walk(root);
+  return found.sort();
+}
+
+/** node's test runner with TypeScript support, one process per file as node:test does. */
+export function nodeTestArgs(files: readonly string[]): string[] {
+  return ['--import', 'tsx', '--test', ...files];
+}

@@ -1,0 +1,3 @@
+export interface TestExecutorOptions {
+  pattern?: string;
+}

@@ -1,0 +1,33 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { join } from 'node:path';
+import { reportError } from '../../lib/errors';
+import { logger } from '../../lib/logger';
+import { resolveProjectRoot } from '../../lib/project';
+import { runCommand } from '../../lib/run-command';
+import { findSpecFiles, nodeTestArgs } from './lib/find-spec-files';
+import type { TestExecutorOptions } from './schema';
+
+export default async function testExecutor(
+  options: TestExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  try {
+    const projectRoot = resolveProjectRoot(context);
+    const files = findSpecFiles(join(context.root, projectRoot), options.pattern);
+    if (files.length === 0) {
+      // A project with no tests is a mistake worth seeing, not a silent green.
+      logger.info(`✖ ${projectRoot}: no *.spec.ts files found. Add tests beside the code (src/*.spec.ts).`);
+      return { success: false };
+    }
+    logger.step(`${projectRoot}: ${files.length} spec file(s)`);
+    const result = await runCommand(process.execPath, nodeTestArgs(files), {
+      cwd: context.root,
+      stream: true,
+      check: false,
+    });
+    return { success: result.exitCode === 0 };
+  } catch (error) {
+    reportError(error);
+    return { success: false };
+  }
+}

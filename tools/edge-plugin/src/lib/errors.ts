@@ -1,0 +1,43 @@
+/**
+ * A mistake the user can fix: names the file, the field, the bad value and the fix,
+ * so the one error boundary can print it without a stack trace.
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly value: unknown,
+    readonly fix: string,
+  ) {
+    super(`${file}: ${field} ${describeValue(value)}. ${fix}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A tool (docker, npm, ansible, ...) failed; keeps the tool's own stderr. */
+export class ToolError extends Error {
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly exitCode: number | undefined,
+    readonly stderr: string,
+  ) {
+    super(stderr.trim() ? `${message}\n--- ${command} said:\n${stderr.trim()}` : message);
+    this.name = 'ToolError';
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'is missing';
+  return `is ${JSON.stringify(value)}`;
+}
+
+/** The one place that turns an error into what the user reads; returns the exit code. */
+export function reportError(error: unknown, log: (line: string) => void = console.error): number {
+  if (error instanceof ConfigError || error instanceof ToolError) {
+    log(`✖ ${error.message}`);
+    return 1;
+  }
+  log(`✖ ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return 1;
+}

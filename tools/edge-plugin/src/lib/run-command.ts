@@ -1,0 +1,53 @@
+import { execa } from 'execa';
+import { ToolError } from './errors';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  /** Stream the tool's output to ours while it runs (long steps); it is captured either way. */
+  stream?: boolean;
+  /** Fail with a ToolError on a non-zero exit (default true). */
+  check?: boolean;
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The one place edgeship spawns processes. Output is streamed when asked and always
+ * captured, never swallowed: a failure carries the tool's own stderr.
+ */
+export async function runCommand(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const { stream = false, check = true } = options;
+  const result = await execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    input: options.input,
+    timeout: options.timeoutMs,
+    reject: false,
+    stdout: stream ? ['pipe', 'inherit'] : 'pipe',
+    stderr: stream ? ['pipe', 'inherit'] : 'pipe',
+    stripFinalNewline: true,
+  });
+  const exitCode = result.exitCode ?? 1;
+  const stdout = String(result.stdout ?? '');
+  const stderr = String(result.stderr ?? '');
+  if (check && (exitCode !== 0 || result.failed)) {
+    const why = result.timedOut
+      ? `timed out after ${options.timeoutMs} ms`
+      : result.code === 'ENOENT'
+        ? `was not found on PATH`
+        : `exited with code ${exitCode}`;
+    throw new ToolError(`${file} ${why}`, [file, ...args].join(' '), result.exitCode, stderr || stdout);
+  }
+  return { exitCode, stdout, stderr };
+}

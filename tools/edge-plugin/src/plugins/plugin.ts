@@ -1,0 +1,109 @@
+import { createNodesFromFiles, type CreateNodesV2, type TargetConfiguration } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readEdgeshipMarker, type EdgeshipMarker } from './marker';
+
+const PLUGIN = '@edgeship/edge-plugin';
+
+/**
+ * Finds edgeship projects by the `edgeship` marker in their package.json and infers their
+ * targets, so adding a service is adding a folder: no project.json to keep in step.
+ */
+export const createNodesV2: CreateNodesV2 = [
+  'packages/*/package.json',
+  (files, _options, context) =>
+    createNodesFromFiles(
+      (file) => {
+        const root = dirname(file);
+        const manifest = JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8')) as Record<
+          string,
+          unknown
+        >;
+        const marker = readEdgeshipMarker(manifest, file);
+        if (!marker) return {};
+        return { projects: { [root]: { targets: inferTargets(marker) } } };
+      },
+      files,
+      _options,
+      context,
+    ),
+];
+
+export const createNodes = createNodesV2;
+
+function inferTargets(marker: EdgeshipMarker): Record<string, TargetConfiguration> {
+  const common = {
+    format: target(
+      'format',
+      'Check that Prettier leaves every file of the project unchanged (--fix rewrites).',
+      {
+        cache: true,
+        inputs: ['{projectRoot}/**/*', '{workspaceRoot}/.prettierrc.json', '{workspaceRoot}/.prettierignore'],
+        outputs: [],
+      },
+    ),
+    test: target('test', "Run the project's unit tests (node:test).", {
+      cache: true,
+      inputs: ['default', '^production'],
+      outputs: [],
+    }),
+  };
+  if (marker.kind === 'library') return common;
+  return {
+    ...common,
+    lock: target(
+      'lock',
+      'Verify the root lockfile and write a pruned lockfile for this service that really installs.',
+      {
+        cache: true,
+        inputs: [
+          '{workspaceRoot}/package-lock.json',
+          '{workspaceRoot}/package.json',
+          '{workspaceRoot}/packages/*/package.json',
+          '{workspaceRoot}/tools/*/package.json',
+        ],
+        outputs: ['{workspaceRoot}/dist/{projectName}/lock'],
+      },
+    ),
+    bundle: target(
+      'bundle',
+      'esbuild bundle, then a Node.js single executable for linux-arm64 and linux-x64.',
+      {
+        cache: true,
+        dependsOn: ['lock'],
+        inputs: ['production', '^production', '{workspaceRoot}/package.json'],
+        outputs: ['{workspaceRoot}/dist/{projectName}/bundle', '{workspaceRoot}/dist/{projectName}/bin'],
+      },
+    ),
+    image: target('image', 'Build the service image for linux/arm64 and linux/amd64 with docker buildx.', {
+      cache: true,
+      dependsOn: ['bundle'],
+      inputs: ['production', '^production', '{workspaceRoot}/package.json'],
+      outputs: ['{workspaceRoot}/dist/{projectName}/image'],
+    }),
+    release: target(
+      'release',
+      'Push the images, create the multi-arch manifest, sign it with cosign, verify.',
+      {
+        cache: false,
+        dependsOn: ['image'],
+      },
+    ),
+    deploy: target('deploy', 'Deploy the service to the edge fleet with Ansible: rolling, health-gated.', {
+      cache: false,
+      dependsOn: ['bundle', 'image'],
+    }),
+  };
+}
+
+function target(
+  executor: string,
+  description: string,
+  config: Omit<TargetConfiguration, 'executor' | 'metadata'>,
+): TargetConfiguration {
+  return {
+    executor: `${PLUGIN}:${executor}`,
+    ...config,
+    metadata: { technologies: ['edgeship'], description },
+  };
+}

@@ -1,0 +1,26 @@
+// Set-up shared by `npm start` and `npm test`: prerequisites, then dependencies.
+// Uses Node built-ins only, because it runs before node_modules exists on a fresh machine.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function run(command, args) {
+  console.log(`▸ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: workspaceRoot, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`✖ ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status || 1);
+  }
+}
+
+function dependenciesAreCurrent() {
+  const installed = join(workspaceRoot, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed)) return false;
+  return statSync(installed).mtimeMs >= statSync(join(workspaceRoot, 'package-lock.json')).mtimeMs;
+}
+
+if (process.env.EDGESHIP_SKIP_BOOTSTRAP !== '1') run('bash', ['tools/bootstrap/bootstrap.sh']);
+if (!dependenciesAreCurrent()) run('npm', ['ci', '--no-audit', '--no-fund']);
