@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { ToolError } from './errors';
 
 export interface RunOptions {
@@ -28,6 +27,9 @@ export async function runCommand(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const { stream = false, check = true } = options;
+  // execa is ESM-only: a static import compiles to require() in this CommonJS package, which tsx
+  // then fails to resolve (unicorn-magic exports only `import`); a dynamic import loads it as ESM.
+  const { execa } = await import('execa');
   const result = await execa(file, args, {
     cwd: options.cwd,
     env: options.env,
