@@ -12,7 +12,7 @@ export default async function formatExecutor(
 ): Promise<{ success: boolean }> {
   try {
     const projectRoot = resolveProjectRoot(context);
-    const prettier = require.resolve('prettier/bin/prettier.cjs', { paths: [context.root] });
+    const prettier = require.resolve('prettier/bin/prettier.cjs', { paths: [context.root, __dirname] });
     const result = await runCommand(
       process.execPath,
       [prettier, ...prettierArgs(projectRoot, !!options.fix)],

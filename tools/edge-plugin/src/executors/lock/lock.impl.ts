@@ -1,9 +1,10 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, reportError } from '../../lib/errors';
 import { logger, timedStep } from '../../lib/logger';
 import { resolveProjectRoot } from '../../lib/project';
+import type { Lockfile } from './lib/lockfile';
 import { PruneError, pruneLockfile } from './lib/prune-lockfile';
 import { verifyPrunedInstall } from './lib/verify-pruned-install';
 import { readRootLockfile, verifyLockfileInSync, verifyLockfileSources } from './lib/verify-root-lockfile';
@@ -21,7 +22,7 @@ export default async function lockExecutor(
     await timedStep('integrity hashes and registry-only sources', () =>
       verifyLockfileSources(context.root, lockfile),
     );
-    const pruned = prunedFor(lockfile, projectRoot);
+    const pruned = prunedFor(lockfile, projectRoot, readServiceManifest(context.root, projectRoot));
     if (options.skipInstallCheck)
       logger.warn('skipInstallCheck: the pruned lockfile is written but not proven');
     else
@@ -38,9 +39,25 @@ export default async function lockExecutor(
   }
 }
 
-function prunedFor(lockfile: ReturnType<typeof readRootLockfile>, projectRoot: string) {
+function readServiceManifest(workspaceRoot: string, projectRoot: string): { name: string; version: string } {
+  const file = `${projectRoot}/package.json`;
+  const manifest = JSON.parse(readFileSync(join(workspaceRoot, file), 'utf8')) as Record<string, unknown>;
+  for (const field of ['name', 'version'] as const) {
+    if (typeof manifest[field] !== 'string' || !manifest[field]) {
+      throw new ConfigError(
+        file,
+        field,
+        manifest[field],
+        `Every service needs a ${field} in its package.json.`,
+      );
+    }
+  }
+  return { name: manifest['name'] as string, version: manifest['version'] as string };
+}
+
+function prunedFor(lockfile: Lockfile, projectRoot: string, service: { name: string; version: string }) {
   try {
-    return pruneLockfile(lockfile, projectRoot);
+    return pruneLockfile(lockfile, projectRoot, service);
   } catch (error) {
     if (!(error instanceof PruneError)) throw error;
     throw new ConfigError(

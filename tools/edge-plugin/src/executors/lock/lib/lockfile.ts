@@ -36,9 +36,12 @@ export function isRegistryEntry(path: string, entry: LockfileEntry): boolean {
   return path !== '' && path.includes('node_modules/') && !entry.link && !entry.inBundle;
 }
 
-/** Entries that lack what npm needs to fetch and verify them: a `resolved` URL and an `integrity` hash. */
+/**
+ * Entries npm cannot verify: no `integrity` hash. (A missing `resolved` is fine: the workspace's
+ * .npmrc omits registry URLs, so npm fetches by name and version from the configured registry.)
+ */
 export function findEntriesWithoutIntegrity(lockfile: Lockfile): string[] {
   return Object.entries(lockfile.packages)
-    .filter(([path, entry]) => isRegistryEntry(path, entry) && (!entry.integrity || !entry.resolved))
+    .filter(([path, entry]) => isRegistryEntry(path, entry) && !entry.integrity)
     .map(([path]) => path);
 }

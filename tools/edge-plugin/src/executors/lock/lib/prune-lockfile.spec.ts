@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import type { Lockfile } from './lockfile';
 import { PruneError, pruneLockfile, resolveInLockfile } from './prune-lockfile';
 
+const SVC = { name: 'svc', version: '1.2.3' };
+
 const tarball = (name: string, version: string, extra = {}) => ({
   version,
   resolved: `https://registry.example/${name}-${version}.tgz`,
@@ -30,7 +32,7 @@ function workspaceLock(): Lockfile {
 
 describe('pruneLockfile', () => {
   it('keeps only the runtime closure, inlines workspace deps and re-roots the service own copies', () => {
-    const { packageJson, lockfile } = pruneLockfile(workspaceLock(), 'packages/svc');
+    const { packageJson, lockfile } = pruneLockfile(workspaceLock(), 'packages/svc', SVC);
     assert.deepEqual(packageJson.dependencies, { ms: '^2.0.0', zod: '^4.0.0' });
     assert.deepEqual(Object.keys(lockfile.packages), [
       '',
@@ -47,13 +49,13 @@ describe('pruneLockfile', () => {
     const lock = workspaceLock();
     delete lock.packages['node_modules/tiny'];
     assert.throws(
-      () => pruneLockfile(lock, 'packages/svc'),
+      () => pruneLockfile(lock, 'packages/svc', SVC),
       (e: Error) => e instanceof PruneError && /"tiny"/.test(e.message),
     );
   });
 
   it('fails for a service that is not in the lockfile', () => {
-    assert.throws(() => pruneLockfile(workspaceLock(), 'packages/missing'), /packages\/missing/);
+    assert.throws(() => pruneLockfile(workspaceLock(), 'packages/missing', SVC), /packages\/missing/);
   });
 });
 

@@ -13,10 +13,13 @@ export class PruneError extends Error {}
  * depends on (service-kit) are inlined by the bundle, so their registry dependencies become the
  * service's own; everything is re-rooted at the scratch folder's node_modules.
  */
-export function pruneLockfile(lock: Lockfile, servicePath: string): PrunedManifests {
-  const service = lock.packages[servicePath];
-  if (!service?.name || !service.version) {
-    throw new PruneError(`package-lock.json has no entry "${servicePath}" with a name and version`);
+export function pruneLockfile(
+  lock: Lockfile,
+  servicePath: string,
+  service: { name: string; version: string },
+): PrunedManifests {
+  if (!lock.packages[servicePath]) {
+    throw new PruneError(`package-lock.json has no entry "${servicePath}"`);
   }
   const external = collectExternalDependencies(lock, servicePath, new Set());
   const packages: Record<string, LockfileEntry> = {

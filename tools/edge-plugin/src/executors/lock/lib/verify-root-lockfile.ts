@@ -35,7 +35,7 @@ export async function verifyLockfileInSync(workspaceRoot: string): Promise<void>
     LOCKFILE,
     'packages',
     drift.join('; '),
-    `It drifted from the package.json files. ${FIX_DRIFT}`,
+    `The lockfile drifted from the package.json files. ${FIX_DRIFT}`,
   );
 }
 
@@ -47,10 +47,10 @@ export async function verifyLockfileSources(workspaceRoot: string, lockfile: Loc
       LOCKFILE,
       `packages["${withoutIntegrity[0]}"].integrity`,
       undefined,
-      `${withoutIntegrity.length} entr${withoutIntegrity.length === 1 ? 'y lacks' : 'ies lack'} an integrity hash or resolved URL (${withoutIntegrity.join(', ')}). Delete package-lock.json and node_modules, run \`npm install\`, and commit the new lockfile.`,
+      `${withoutIntegrity.length} entr${withoutIntegrity.length === 1 ? 'y lacks' : 'ies lack'} an integrity hash (${withoutIntegrity.join(', ')}). Delete package-lock.json and node_modules, run \`npm install\`, and commit the new lockfile.`,
     );
   }
-  const lint = require.resolve('lockfile-lint/bin/lockfile-lint.js', { paths: [workspaceRoot] });
+  const lint = require.resolve('lockfile-lint/bin/lockfile-lint.js', { paths: [workspaceRoot, __dirname] });
   const result = await runCommand(process.execPath, [lint, ...lockfileLintArgs(LOCKFILE)], {
     cwd: workspaceRoot,
     check: false,
@@ -58,9 +58,9 @@ export async function verifyLockfileSources(workspaceRoot: string, lockfile: Loc
   if (result.exitCode !== 0) {
     throw new ConfigError(
       LOCKFILE,
-      'resolved/integrity',
-      undefined,
-      `lockfile-lint found entries that do not come from the npm registry over HTTPS with sha512 hashes:\n${(result.stdout + result.stderr).trim()}\nReinstall those dependencies from the npm registry (\`npm install <pkg>@<version>\`) and commit the lockfile.`,
+      'packages[*].resolved',
+      'a source other than the npm registry over HTTPS with a sha512 hash',
+      `lockfile-lint said:\n${(result.stdout + result.stderr).trim()}\nReinstall those dependencies from the npm registry (\`npm install <pkg>@<version>\`) and commit the lockfile.`,
     );
   }
 }
