@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+# -*- coding: utf-8 -*-
+"""Inspects a release artifact on the controller: its architecture, sha256 and, for images, the image ID.
+
+Runs delegated to localhost before anything on a node changes, so a wrong-architecture or tampered
+artifact is refused up front. Standard library only.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: edge_artifact_info
+short_description: Reads architecture, sha256 and image ID of an edgeship artifact
+description:
+  - For a single executable (C(kind=binary)) reads the ELF header's machine field.
+  - For an image archive (C(kind=image), docker-archive or OCI archive tar) reads the image config.
+  - Never changes anything.
+options:
+  path:
+    description: Path of the artifact.
+    type: path
+    required: true
+  kind:
+    description: What the artifact is.
+    type: str
+    choices: [binary, image]
+    required: true
+author: edgeship
+"""
+
+RETURN = r"""
+arch:
+  description: OCI architecture name (arm64, amd64, ...) or C(unknown).
+  type: str
+  returned: always
+sha256:
+  description: Hex sha256 of the file.
+  type: str
+  returned: always
+size:
+  description: Size in bytes.
+  type: int
+  returned: always
+image_id:
+  description: C(sha256:<hex>) of the image config, what podman reports as the image ID.
+  type: str
+  returned: when kind is image
+"""
+
+import hashlib
+import json
+import os
+import struct
+import tarfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+# ELF e_machine values of the architectures edgeship builds for.
+ELF_MACHINES = {0xB7: "arm64", 0x3E: "amd64", 0x28: "arm", 0x03: "386"}
+
+
+def hash_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_elf_arch(path):
+    with open(path, "rb") as handle:
+        header = handle.read(20)
+    if len(header) < 20 or header[:4] != b"\x7fELF":
+        raise ValueError("not an ELF executable")
+    order = "<" if header[5] == 1 else ">"
+    (machine,) = struct.unpack(order + "H", header[18:20])
+    return ELF_MACHINES.get(machine, "unknown")
+
+
+def read_member(archive, name):
+    try:
+        member = archive.extractfile(name)
+    except KeyError:
+        member = None
+    if member is None:
+        raise ValueError("missing %s in the image archive" % name)
+    return member.read()
+
+
+def read_image_config(path):
+    """Returns (config bytes) of a docker-archive (manifest.json) or OCI archive (index.json)."""
+    with tarfile.open(path, "r:*") as archive:
+        names = set(archive.getnames())
+        if "manifest.json" in names:
+            manifest = json.loads(read_member(archive, "manifest.json"))
+            return read_member(archive, manifest[0]["Config"])
+        if "index.json" in names:
+            index = json.loads(read_member(archive, "index.json"))
+            descriptor = index["manifests"][0]
+            blob = json.loads(read_member(archive, "blobs/sha256/" + descriptor["digest"].split(":", 1)[1]))
+            if "manifests" in blob:  # a nested index: take the first platform manifest
+                blob = json.loads(read_member(archive, "blobs/sha256/" + blob["manifests"][0]["digest"].split(":", 1)[1]))
+            return read_member(archive, "blobs/sha256/" + blob["config"]["digest"].split(":", 1)[1])
+    raise ValueError("neither a docker-archive (manifest.json) nor an OCI archive (index.json)")
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type="path", required=True),
+            kind=dict(type="str", required=True, choices=["binary", "image"]),
+        ),
+        supports_check_mode=True,
+    )
+    path = module.params["path"]
+    if not os.path.isfile(path):
+        module.fail_json(msg="artifact %s does not exist; build it first (nx run <service>:bundle or :image)" % path)
+    result = dict(changed=False, path=path, size=os.path.getsize(path))
+    try:
+        if module.params["kind"] == "binary":
+            result["arch"] = read_elf_arch(path)
+        else:
+            config = read_image_config(path)
+            result["arch"] = json.loads(config).get("architecture", "unknown")
+            result["image_id"] = "sha256:" + hashlib.sha256(config).hexdigest()
+    except (ValueError, KeyError, IndexError, tarfile.TarError, OSError) as error:
+        module.fail_json(msg="cannot read %s artifact %s: %s" % (module.params["kind"], path, error))
+    result["sha256"] = hash_file(path)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
