@@ -52,7 +52,7 @@ say() { printf '  %-30s %s\n' "$1" "$2"; }
 fail() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
 note() { COUNT[$1]=$((COUNT[$1] + 1)); say "$2" "$1${3:+ - $3}"; }
 is_skipped() { local var=EDGESHIP_SKIP_${1^^}; var=${var//-/_}; [[ ${!var:-} == 1 ]]; }
-tail_log() { [[ -r $1 ]] && tail -n 5 "$1" | sed 's/^/    | /' >&2 || true; }
+tail_log() { if [[ -r $1 ]]; then tail -n 5 "$1" | sed 's/^/    | /' >&2; fi; }
 
 # --- probes: read-only, fast, safe as any user ---------------------------------------------------
 probe_package() { command -v "${1#*:}" >/dev/null 2>&1; }
@@ -71,6 +71,7 @@ probe_dockerd() { timeout 10 docker info >/dev/null 2>&1; }
 probe_buildx-arm64() { [[ $(timeout 20 docker buildx ls 2>/dev/null) == *linux/arm64* ]]; }
 probe_registry() {
   # bash's /dev/tcp instead of curl: the probe must work before any package is installed
+  # shellcheck disable=SC2016 # expanded by the inner bash
   timeout 3 bash -c 'exec 3<>"/dev/tcp/${0%:*}/${0##*:}" &&
     printf "GET /v2/ HTTP/1.0\r\nHost: %s\r\n\r\n" "$0" >&3 && IFS= read -r line <&3 &&
     [[ $line == "HTTP/1."?" 200"* ]]' "$REGISTRY_ADDR" 2>/dev/null
@@ -114,7 +115,7 @@ ensure_trixie_source() {
 }
 prepare_apt() {
   ((APT_READY)) && return 0
-  probe_buildx && probe_cosign || ensure_trixie_source
+  if ! probe_buildx || ! probe_cosign; then ensure_trixie_source; fi
   is_skipped arm64-apt || probe_arm64-apt || dpkg --add-architecture arm64
   # Only Debian's archive is reachable: updating just its sources avoids failures and timeouts on
   # third-party ones; an error here is tolerated, a package that then cannot be installed is not.
@@ -150,11 +151,11 @@ fix_cosign() {
 }
 fix_binfmt() {
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-  update-binfmts --enable qemu-aarch64
+  update-binfmts --enable qemu-aarch64 >>"$APT_LOG" 2>&1 || fail "update-binfmts --enable qemu-aarch64 failed; see $APT_LOG"
 }
 # Waits until the probe answers; gives up early when the process it depends on has exited.
 wait_for() {
-  local probe=$1 seconds=$2 pid=$3 deadline=$((SECONDS + $2))
+  local probe=$1 pid=$3 deadline=$((SECONDS + $2))
   until $probe; do
     kill -0 "$pid" 2>/dev/null || return 1
     ((SECONDS < deadline)) || return 1
@@ -247,9 +248,12 @@ else
     else fail "${p%%:*} installed but '${p#*:}' is not on PATH"; fi
   done
   for c in "${COMPONENTS[@]}"; do
-    # Probe again: installing packages may have brought a component up (e.g. a postinst starting a daemon).
     if [[ ${STATE[$c]} == skipped ]]; then note skipped "${LABEL[$c]}"; continue; fi
-    if probe_"$c"; then note ok "${LABEL[$c]}"; continue; fi
+    if probe_"$c"; then
+      # Brought up by an earlier step (the apt update adds arm64; a postinst may start dockerd)
+      if [[ ${STATE[$c]} == ok ]]; then note ok "${LABEL[$c]}"; else note "${RESULT[$c]}" "${LABEL[$c]}"; fi
+      continue
+    fi
     fix_"$c"
     hash -r
     probe_"$c" || fail "${LABEL[$c]} still not ready after install; get it: $(hint_"$c")"
