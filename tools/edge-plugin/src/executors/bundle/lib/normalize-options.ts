@@ -1,0 +1,93 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { ConfigError } from '../../../lib/errors';
+import { resolveProjectRoot } from '../../../lib/project';
+import { readEdgeshipMarker, type DeliveryMode } from '../../../plugins/marker';
+import type { BundleExecutorOptions } from '../schema';
+import { parseArchs, selectBlobArch, type SeaArch } from './arch';
+import { resolveCacheRoot } from './runtime-cache';
+import { readPinnedRuntime, type PinnedRuntime } from './runtime-version';
+
+export interface NormalizedBundleOptions {
+  workspaceRoot: string;
+  project: string;
+  /** Absolute project folder. */
+  projectDir: string;
+  delivery: DeliveryMode;
+  entry: string;
+  outputDir: string;
+  tsconfig: string | undefined;
+  archs: SeaArch[];
+  /** The arch of the runtime that runs here and writes the SEA blob. */
+  blobArch: SeaArch;
+  runtime: PinnedRuntime & { file: string };
+  cacheRoot: string;
+  minify: boolean;
+  sourcemap: boolean;
+  allowNativeAddons: string[];
+}
+
+/** Everything that can be wrong in the configuration fails here, before anything is built or fetched. */
+export function normalizeOptions(
+  options: BundleExecutorOptions,
+  context: ExecutorContext,
+  env: NodeJS.ProcessEnv = process.env,
+  hostArch: string = process.arch,
+): NormalizedBundleOptions {
+  const workspaceRoot = context.root;
+  const project = context.projectName!;
+  const projectRoot = resolveProjectRoot(context);
+  const projectDir = join(workspaceRoot, projectRoot);
+  const manifestFile = join(projectRoot, 'package.json');
+  const manifest = JSON.parse(readFileSync(join(workspaceRoot, manifestFile), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const marker = readEdgeshipMarker(manifest, manifestFile);
+  if (marker?.kind !== 'service') {
+    throw new ConfigError(
+      manifestFile,
+      'edgeship.kind',
+      marker?.kind,
+      'Only services are bundled: set "edgeship": {"kind": "service", "port": …}.',
+    );
+  }
+  const entry = join(projectDir, options.entry ?? 'src/main.ts');
+  if (!existsSync(entry)) {
+    throw new ConfigError(
+      relative(workspaceRoot, entry),
+      'entry point',
+      undefined,
+      `Create it (the service starts there), or point the bundle target's "entry" option at the file that starts ${project}.`,
+    );
+  }
+  return {
+    workspaceRoot,
+    project,
+    projectDir,
+    delivery: marker.delivery,
+    entry,
+    outputDir: resolveOutputDir(options, context),
+    tsconfig: findTsconfig(workspaceRoot, projectDir),
+    archs: parseArchs(options.archs, `${projectRoot} bundle options`),
+    blobArch: selectBlobArch(hostArch),
+    runtime: readPinnedRuntime(workspaceRoot),
+    cacheRoot: resolveCacheRoot(env, workspaceRoot),
+    minify: options.minify ?? true,
+    sourcemap: options.sourcemap ?? true,
+    allowNativeAddons: options.allowNativeAddons ?? [],
+  };
+}
+
+/** Known before anything is validated, so even a configuration error clears stale outputs. */
+export function resolveOutputDir(options: BundleExecutorOptions, context: ExecutorContext): string {
+  return resolve(context.root, options.outputPath ?? join('dist', context.projectName!));
+}
+
+/** The project's own tsconfig if it has one, else the base config that carries the workspace path aliases. */
+function findTsconfig(workspaceRoot: string, projectDir: string): string | undefined {
+  return [join(projectDir, 'tsconfig.json'), join(workspaceRoot, 'tsconfig.base.json')].find((file) =>
+    existsSync(file),
+  );
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { ensureRuntime } from './fetch-runtime';
+import { resolveCacheRoot } from './runtime-cache';
+import { readPinnedRuntime } from './runtime-version';
+import { writeExecutables } from './write-executables';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
+
+describe('writeExecutables', () => {
+  it('builds a runnable single executable with the pinned runtime', async () => {
+    const { version } = readPinnedRuntime(REPO_ROOT);
+    const { node } = await ensureRuntime({
+      version,
+      arch: 'x64',
+      cacheRoot: resolveCacheRoot(process.env, REPO_ROOT),
+      pinFile: 'package.json',
+    });
+    const workDir = createFixtureWorkspace({
+      'bundle/main.js':
+        "console.log(JSON.stringify({ sea: require('node:sea').isSea(), arch: process.arch, node: process.version }));\n",
+    });
+    const [built] = await writeExecutables({
+      service: 'probe',
+      bundleFile: join(workDir, 'bundle/main.js'),
+      workDir,
+      runtimes: { x64: node },
+      blobRuntime: node,
+    });
+    assert.equal(built?.file, join(workDir, 'bin/probe-linux-x64'));
+    assert.equal(statSync(built.file).mode & 0o777, 0o755);
+    assert.deepEqual(readdirSync(join(workDir, 'bin')), ['probe-linux-x64'], 'no .partial file is left');
+    const printed = JSON.parse(execFileSync(built.file, { cwd: tmpdir(), encoding: 'utf8' })) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(printed, { sea: true, arch: 'x64', node: `v${version}` });
+  });
+});

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { readPinnedRuntime } from '../lib/runtime-version';
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
+const SERVICE_KIT = join(REPO_ROOT, 'packages', 'service-kit', 'src', 'index.ts');
+
+/** A minimal service on the real service-kit, so the fixture answers /healthz and /version like hello-edge. */
+export const SERVICE_MAIN = `import { createService, runService } from '@edgeship/service-kit';
+import manifest from '../package.json';
+
+void runService(createService({ name: manifest.name, version: manifest.version, port: 8199 }));
+`;
+
+export interface FixtureOptions {
+  name?: string;
+  main?: string;
+  dependencies?: Record<string, string>;
+  runtime?: string;
+  delivery?: 'binary' | 'container';
+}
+
+/**
+ * A throwaway workspace with one service: same layout as the repo (packages/<svc>, root package.json
+ * pinning the runtime, tsconfig paths to @edgeship/service-kit), so bad inputs never touch the real one.
+ */
+export function createServiceWorkspace(options: FixtureOptions = {}): { root: string; name: string } {
+  const name = options.name ?? 'fixture-edge';
+  const root = createFixtureWorkspace({
+    'package.json': {
+      name: 'fixture-workspace',
+      private: true,
+      workspaces: ['packages/*'],
+      edgeship: { runtime: { node: options.runtime ?? readPinnedRuntime(REPO_ROOT).version } },
+    },
+    'tsconfig.base.json': {
+      compilerOptions: {
+        resolveJsonModule: true,
+        esModuleInterop: true,
+        paths: { '@edgeship/service-kit': [SERVICE_KIT] },
+      },
+    },
+    [`packages/${name}/package.json`]: {
+      name,
+      version: '1.2.3',
+      edgeship: { kind: 'service', port: 8199, delivery: options.delivery ?? 'binary' },
+      dependencies: options.dependencies ?? {},
+    },
+    [`packages/${name}/src/main.ts`]: options.main ?? SERVICE_MAIN,
+  });
+  return { root, name };
+}
