@@ -1,0 +1,82 @@
+import type { DeliveryMode } from '../../../plugins/marker';
+import type { ArtifactMap } from './artifacts';
+
+export interface NormalizedDeployOptions {
+  workspaceRoot: string;
+  /** playbooks/ of the workspace: ansible.cfg and deploy.yml live there. */
+  playbookDir: string;
+  service: { name: string; version: string; port: number; delivery: DeliveryMode };
+  /** true when --delivery was given: it then overrides inventory groups too. */
+  isDeliveryForced: boolean;
+  inventories: string[];
+  hosts: string;
+  limit?: string;
+  serial: (string | number)[];
+  maxFailPercentage: number;
+  containerFallback: 'binary' | 'fail';
+  artifactDir: string;
+  healthTimeout: number;
+  stabilityWindow: number;
+  keepReleases: number;
+  extraVars: Record<string, unknown>;
+  reportFile: string;
+  json: boolean;
+  verbose: boolean;
+}
+
+/** The role's and play's variables, passed as one JSON extra-vars document (types survive, no quoting). */
+export function deployVars(
+  options: NormalizedDeployOptions,
+  artifacts: ArtifactMap,
+): Record<string, unknown> {
+  const { service } = options;
+  return {
+    edge_deploy_hosts: options.hosts,
+    edge_deploy_serial: options.serial,
+    edge_deploy_max_fail_percentage: options.maxFailPercentage,
+    edge_service_name: service.name,
+    edge_service_version: service.version,
+    edge_service_port: service.port,
+    // The service's wish sits below inventory group_vars; a forced delivery overrides them.
+    [options.isDeliveryForced ? 'edge_service_delivery' : 'edge_service_preferred_delivery']:
+      service.delivery,
+    edge_service_container_fallback: options.containerFallback,
+    edge_service_artifacts: artifacts,
+    edge_service_health_timeout: options.healthTimeout,
+    edge_service_stability_window: options.stabilityWindow,
+    edge_service_keep_releases: options.keepReleases,
+    ...options.extraVars,
+  };
+}
+
+/** ansible-playbook's arguments, run from playbookDir. */
+export function ansibleArgs(options: NormalizedDeployOptions, artifacts: ArtifactMap): string[] {
+  return [
+    'deploy.yml',
+    ...options.inventories.flatMap((inventory) => ['--inventory', inventory]),
+    ...(options.limit ? ['--limit', options.limit] : []),
+    '--extra-vars',
+    JSON.stringify(deployVars(options, artifacts)),
+    ...(options.verbose ? ['-v'] : []),
+  ];
+}
+
+/** The environment that makes ansible-playbook read our ansible.cfg and write the JSON report. */
+export function ansibleEnv(options: NormalizedDeployOptions, isTty: boolean): Record<string, string> {
+  return {
+    ANSIBLE_CONFIG: `${options.playbookDir}/ansible.cfg`,
+    EDGESHIP_DEPLOY_REPORT: `${options.reportFile}.ansible.json`,
+    // Colour only where a person watches; CI logs and captured output stay plain.
+    ANSIBLE_FORCE_COLOR: isTty ? '1' : '0',
+    ANSIBLE_NOCOLOR: isTty ? '0' : '1',
+  };
+}
+
+/** "1,100%" → [1, "100%"]: numbers stay numbers so Ansible reads a node count, not a string. */
+export function parseSerial(value: string | number | (string | number)[]): (string | number)[] {
+  const items = Array.isArray(value) ? value : String(value).split(',');
+  return items.map((item) => {
+    const text = String(item).trim();
+    return /^\d+$/.test(text) ? Number(text) : text;
+  });
+}

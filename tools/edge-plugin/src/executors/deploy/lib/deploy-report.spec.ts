@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isDeploySuccessful, summarizeReport, type AnsibleReport } from './deploy-report';
+
+const recap = { ok: 20, changed: 0, failures: 0, unreachable: 0, rescued: 0 };
+const healthy = {
+  service: 'svc',
+  version: '2.0.0',
+  release: '2.0.0-abc',
+  arch: 'arm64',
+  delivery: 'binary',
+  health: 'healthy',
+  seconds: '12.5',
+};
+
+describe('summarizeReport', () => {
+  it('marks healthy, rolled back, refused, unreachable and not reached nodes', () => {
+    const report: AnsibleReport = {
+      hosts: {
+        'n-1': { recap: { ...recap, changed: 7 }, result: healthy },
+        'n-2': {
+          recap: { ...recap, failures: 1, rescued: 1 },
+          result: { ...healthy, version: '3.0.0', health: 'failed' },
+          error: { kind: 'failed', task: 'Fail', msg: 'svc 3.0.0 failed on n-2: rolled back' },
+        },
+        'n-3': {
+          recap: { ...recap, failures: 1 },
+          error: { kind: 'failed', task: 'Refuse', msg: 'built for amd64' },
+        },
+        'n-10': {
+          recap: { ...recap, unreachable: 1 },
+          error: { kind: 'unreachable', task: 'Gather', msg: 'ssh: connection refused' },
+        },
+      },
+    };
+    const rows = summarizeReport(report, ['n-1', 'n-2', 'n-3', 'n-4', 'n-10']);
+    assert.deepEqual(
+      rows.map((r) => `${r.node} ${r.health}`),
+      ['n-1 healthy', 'n-2 failed', 'n-3 refused', 'n-4 not reached', 'n-10 unreachable'],
+    );
+    assert.equal(rows[0]!.seconds, 12.5);
+    assert.equal(rows[0]!.changed, 7);
+    assert.equal(rows[0]!.error, undefined);
+    assert.match(rows[1]!.error!, /rolled back/);
+    assert.match(rows[4]!.error!, /connection refused/);
+    assert.equal(isDeploySuccessful(rows, 2), false);
+  });
+
+  it('is a success only when every node is healthy and Ansible exited 0', () => {
+    const rows = summarizeReport({ hosts: { a: { recap, result: healthy } } }, ['a']);
+    assert.equal(isDeploySuccessful(rows, 0), true);
+    assert.equal(isDeploySuccessful(rows, 2), false);
+    assert.equal(isDeploySuccessful([], 0), false);
+  });
+});

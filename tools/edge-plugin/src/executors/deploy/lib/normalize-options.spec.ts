@@ -1,0 +1,61 @@
+import type { ExecutorContext } from '@nx/devkit';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { normalizeOptions } from './normalize-options';
+
+function contextFor(manifest: Record<string, unknown>): ExecutorContext {
+  const root = mkdtempSync(join(tmpdir(), 'deploy-normalize-'));
+  mkdirSync(join(root, 'packages', 'svc'), { recursive: true });
+  writeFileSync(join(root, 'packages', 'svc', 'package.json'), JSON.stringify(manifest));
+  return {
+    root,
+    cwd: root,
+    isVerbose: false,
+    projectName: 'svc',
+    projectsConfigurations: { version: 2, projects: { svc: { root: 'packages/svc' } } },
+  } as unknown as ExecutorContext;
+}
+
+const service = {
+  name: 'svc',
+  version: '1.0.0',
+  edgeship: { kind: 'service', port: 8102, delivery: 'container' },
+};
+
+describe('normalizeOptions', () => {
+  it("takes name, version, port and delivery from the service's marker and defaults to the local fleet", () => {
+    const context = contextFor(service);
+    const options = normalizeOptions({}, context);
+    assert.deepEqual(options.service, { name: 'svc', version: '1.0.0', port: 8102, delivery: 'container' });
+    assert.equal(options.isDeliveryForced, false);
+    assert.deepEqual(options.inventories, [
+      join(context.root, '.edgeship', 'fleet', 'default', 'inventory.yml'),
+    ]);
+    assert.deepEqual(options.serial, [1, '100%']);
+    assert.equal(options.artifactDir, join(context.root, 'dist', 'svc'));
+    assert.equal(options.reportFile, join(context.root, 'dist', 'svc', 'deploy-report.json'));
+  });
+
+  it('resolves given inventories against the workspace and honours a forced delivery', () => {
+    const context = contextFor(service);
+    const options = normalizeOptions(
+      { inventory: ['inv/a.yml', '/abs/b.yml'], delivery: 'binary', serial: 2 },
+      context,
+    );
+    assert.deepEqual(options.inventories, [join(context.root, 'inv/a.yml'), '/abs/b.yml']);
+    assert.equal(options.service.delivery, 'binary');
+    assert.equal(options.isDeliveryForced, true);
+    assert.deepEqual(options.serial, [2]);
+  });
+
+  it('refuses a library: only services deploy', () => {
+    const context = contextFor({ name: 'lib', version: '1.0.0', edgeship: { kind: 'library' } });
+    assert.throws(
+      () => normalizeOptions({}, context),
+      /packages\/svc\/package\.json: edgeship\.kind is "library"/,
+    );
+  });
+});

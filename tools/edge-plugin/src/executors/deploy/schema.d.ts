@@ -1,0 +1,30 @@
+export interface DeployExecutorOptions {
+  /** Inventory files (default: the local fleet's, .edgeship/fleet/<fleet>/inventory.yml). */
+  inventory?: string | string[];
+  /** Local fleet whose inventory is used when no inventory is given (default "default"). */
+  fleet?: string;
+  /** Host pattern to deploy to (default the `edge` group). */
+  hosts?: string;
+  /** Ansible --limit. */
+  limit?: string;
+  /** Rolling batches: a number, a percentage or a list of them (default "1,100%": one canary, then the rest). */
+  serial?: string | number | (string | number)[];
+  /** Share of failed nodes, in percent, above which the rollout stops (default 0: any failure stops it). */
+  maxFailPercentage?: number;
+  /** Overrides the delivery of the service's package.json marker. */
+  delivery?: 'binary' | 'container';
+  /** What container delivery does where podman cannot run (default binary). */
+  containerFallback?: 'binary' | 'fail';
+  /** Build output of the service (default dist/<project>). */
+  artifactDir?: string;
+  healthTimeout?: number;
+  stabilityWindow?: number;
+  keepReleases?: number;
+  /** More variables for the role (edge_service_*). */
+  extraVars?: Record<string, unknown>;
+  /** Where the JSON report goes (default dist/<project>/deploy-report.json). */
+  report?: string;
+  /** Print the JSON report on stdout after the summary. */
+  json?: boolean;
+  verbose?: boolean;
+}
