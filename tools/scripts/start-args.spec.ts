@@ -1,0 +1,30 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { parseStartArgs } from './start-args';
+
+describe('parseStartArgs', () => {
+  it('defaults to a two-node arm64 local fleet and every service', () => {
+    assert.deepEqual(parseStartArgs([]), {
+      help: false,
+      fleet: 'default',
+      nodes: 2,
+      arch: 'arm64',
+      json: false,
+      inventory: undefined,
+      projects: undefined,
+    });
+  });
+
+  it('reads an inventory and a project list', () => {
+    const options = parseStartArgs(['--inventory', 'fleet.yml', '--projects', 'hello-edge', '--json']);
+    assert.equal(options.inventory, 'fleet.yml');
+    assert.equal(options.projects, 'hello-edge');
+    assert.equal(options.json, true);
+  });
+
+  it('names the flag and the fix for bad input', () => {
+    assert.throws(() => parseStartArgs(['--nodes', 'zero']), /--nodes is "zero"\. Use a whole number/);
+    assert.throws(() => parseStartArgs(['--arch', 'riscv64']), /--arch is "riscv64"\. Use arm64 or amd64/);
+    assert.throws(() => parseStartArgs(['--bogus']), /Unknown option '--bogus'/);
+  });
+});

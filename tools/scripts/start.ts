@@ -1,0 +1,119 @@
+// `npm start`: fleet up (if needed) → Nx builds what deploy depends on → deploy every service →
+// one summary table for all of them and dist/deploy-report.json.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fleetUp } from '../edge-fleet/src';
+import { reportError } from '../edge-plugin/src/lib/errors';
+import { logger, timedStep } from '../edge-plugin/src/lib/logger';
+import { runCommand } from '../edge-plugin/src/lib/run-command';
+import { parseStartArgs, START_HELP, type StartOptions } from './start-args';
+
+const workspaceRoot = resolve(__dirname, '..', '..');
+
+interface ServiceReport {
+  service: string;
+  version: string;
+  success: boolean;
+  seconds: number;
+  nodes: { node: string; arch: string; version: string; health: string; seconds: number; error?: string }[];
+}
+
+async function main(options: StartOptions): Promise<number> {
+  const started = Date.now();
+  const inventory = options.inventory ? resolve(options.inventory) : await bringUpLocalFleet(options);
+  if (!existsSync(inventory)) throw new Error(`Inventory ${inventory} does not exist.`);
+  const services = options.projects?.split(',') ?? listServices();
+  const deploy = await timedStep(`build and deploy ${services.join(', ')} to ${inventory}`, () =>
+    runCommand(
+      join(workspaceRoot, 'node_modules/.bin/nx'),
+      [
+        'run-many',
+        '-t',
+        'deploy',
+        `--projects=${services.join(',')}`,
+        '--parallel=1',
+        `--inventory=${inventory}`,
+        '--output-style=stream',
+      ],
+      { cwd: workspaceRoot, env: { ...process.env, NX_DAEMON: 'false' }, stream: true, check: false },
+    ),
+  );
+  const reports = services.map(readServiceReport);
+  const report = {
+    inventory,
+    success: deploy.exitCode === 0,
+    seconds: (Date.now() - started) / 1000,
+    services: reports,
+  };
+  mkdirSync(join(workspaceRoot, 'dist'), { recursive: true });
+  writeFileSync(join(workspaceRoot, 'dist/deploy-report.json'), JSON.stringify(report, null, 2) + '\n');
+  printSummary(reports);
+  if (options.json) console.log(JSON.stringify(report, null, 2));
+  logger.info(
+    `${report.success ? '✔ deployed' : '✖ deploy failed'} in ${report.seconds.toFixed(0)} s; report: dist/deploy-report.json`,
+  );
+  return report.success ? 0 : 1;
+}
+
+async function bringUpLocalFleet(options: StartOptions): Promise<string> {
+  const fleet = await timedStep(`local fleet "${options.fleet}" (${options.nodes} × ${options.arch})`, () =>
+    fleetUp({ name: options.fleet, nodes: options.nodes, arch: options.arch, workspaceRoot }),
+  );
+  return fleet.inventoryPath;
+}
+
+/** Services are the packages whose edgeship marker says so, as the plugin infers them. */
+function listServices(): string[] {
+  return readdirSync(join(workspaceRoot, 'packages'))
+    .filter((name) => {
+      const file = join(workspaceRoot, 'packages', name, 'package.json');
+      return existsSync(file) && JSON.parse(readFileSync(file, 'utf8'))?.edgeship?.kind === 'service';
+    })
+    .sort();
+}
+
+function readServiceReport(service: string): ServiceReport {
+  const file = join(workspaceRoot, 'dist', service, 'deploy-report.json');
+  if (!existsSync(file)) return { service, version: '', success: false, seconds: 0, nodes: [] };
+  return JSON.parse(readFileSync(file, 'utf8')) as ServiceReport;
+}
+
+function printSummary(reports: ServiceReport[]): void {
+  logger.table(
+    reports.flatMap((report) =>
+      report.nodes.length === 0
+        ? [
+            {
+              service: report.service,
+              node: '-',
+              arch: '-',
+              version: '-',
+              health: 'not deployed (build failed?)',
+              duration: '-',
+            },
+          ]
+        : report.nodes.map((node) => ({
+            service: report.service,
+            node: node.node,
+            arch: node.arch,
+            version: node.version,
+            health: node.health,
+            duration: `${node.seconds.toFixed(1)} s`,
+          })),
+    ),
+  );
+}
+
+try {
+  const options = parseStartArgs(process.argv.slice(2));
+  if (options.help) {
+    console.log(START_HELP);
+  } else {
+    main(options).then(
+      (code) => process.exit(code),
+      (error) => process.exit(reportError(error)),
+    );
+  }
+} catch (error) {
+  process.exit(reportError(error));
+}
