@@ -1,0 +1,57 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { isCi, resolveInventory } from './inventory';
+import type { PipelineStage } from './stages';
+
+const deploy: PipelineStage = { target: 'deploy', when: 'main', needsInventory: true, description: '' };
+const test: PipelineStage = {
+  target: 'test',
+  when: 'every-pipeline',
+  needsInventory: false,
+  description: '',
+};
+const dir = mkdtempSync(join(tmpdir(), 'pipeline-inventory-'));
+const file = join(dir, 'inventory.yml');
+writeFileSync(file, 'all: {}\n');
+const request = (env: NodeJS.ProcessEnv, flag?: string) => ({
+  flag,
+  variable: 'EDGESHIP_INVENTORY',
+  env,
+  cwd: dir,
+});
+
+describe('resolveInventory', () => {
+  it('refuses a deploy without inventory in CI, naming the variable and the fix', () => {
+    assert.throws(
+      () => resolveInventory([test, deploy], request({ CI: 'true' })),
+      /environment: EDGESHIP_INVENTORY is missing\. In CI \(CI=true\) the deploy stage needs the edge inventory/,
+    );
+  });
+
+  it('lets a laptop deploy to the local fleet, and CI skip the deploy stage', () => {
+    assert.equal(resolveInventory([deploy], request({})), undefined);
+    assert.equal(resolveInventory([test], request({ CI: 'true' })), undefined);
+  });
+
+  it('takes --inventory before the variable, as an absolute path that exists', () => {
+    assert.equal(
+      resolveInventory([deploy], request({ CI: 'true', EDGESHIP_INVENTORY: '/nope' }, 'inventory.yml')),
+      file,
+    );
+    assert.equal(resolveInventory([deploy], request({ CI: 'true', EDGESHIP_INVENTORY: file })), file);
+    assert.throws(
+      () => resolveInventory([deploy], request({ EDGESHIP_INVENTORY: 'missing.yml' })),
+      /EDGESHIP_INVENTORY: inventory file is "missing.yml"\. No such file/,
+    );
+  });
+
+  it('reads CI the way CI systems set it', () => {
+    assert.equal(isCi({ CI: 'true' }), true);
+    assert.equal(isCi({ CI: '1' }), true);
+    assert.equal(isCi({ CI: 'false' }), false);
+    assert.equal(isCi({}), false);
+  });
+});

@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { resolveInventory } from './inventory';
+import { buildStageArgs, describeCommand } from './nx-args';
+import { parseNxOutput } from './nx-output';
+import { resolveScope, type PipelineScope, type ScopeRequest } from './scope';
+import { readPipelineDefinition, selectStages } from './stages';
+
+export interface PipelineOptions extends ScopeRequest {
+  workspaceRoot: string;
+  /** Stage names to run (pipeline order is kept); all of pipelines/stages.yml when empty. */
+  stages?: string[];
+  inventory?: string;
+  /** Stream Nx's output while it runs (a person watches), or only capture it (--json). */
+  stream?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Where --inventory is relative to. */
+  cwd?: string;
+  log: PipelineLog;
+}
+
+export interface PipelineLog {
+  step(line: string): void;
+  done(line: string): void;
+  warn(line: string): void;
+  info(line: string): void;
+}
+
+export type StageStatus = 'ok' | 'failed' | 'not run';
+
+export interface StageResult {
+  stage: string;
+  command: string;
+  status: StageStatus;
+  tasks: string[];
+  cachedTasks: string[];
+  /** Tasks that really ran: tasks minus cache hits. */
+  executedTasks: string[];
+  failedTasks: string[];
+  seconds: number;
+  exitCode?: number;
+}
+
+export interface PipelineResult {
+  scope: PipelineScope;
+  stages: StageResult[];
+  failedStage?: string;
+  seconds: number;
+}
+
+/** Runs the selected stages in order and stops at the first that fails; never throws for a failed stage. */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const { workspaceRoot, log } = options;
+  const env = options.env ?? process.env;
+  const started = Date.now();
+  const definition = readPipelineDefinition(workspaceRoot);
+  const stages = selectStages(definition, options.stages);
+  const inventory = resolveInventory(stages, {
+    flag: options.inventory,
+    variable: definition.inventoryVariable,
+    env,
+    cwd: options.cwd ?? process.cwd(),
+  });
+  const nx = join(workspaceRoot, 'node_modules', '.bin', 'nx');
+  if (!existsSync(nx)) {
+    throw new ConfigError(nx, 'nx', undefined, 'Install the workspace first: npm ci.');
+  }
+  const scope = await resolveScope(workspaceRoot, options, env);
+  if (scope.kind === 'all' && scope.isFallback) log.warn(scope.reason);
+  else log.info(`pipeline: ${stages.map((s) => s.target).join(' → ')}; ${scope.reason}`);
+
+  const results: StageResult[] = stages.map((stage) =>
+    notRun(stage.target, buildStageArgs(stage, scope, { inventory })),
+  );
+  let failedStage: string | undefined;
+  for (const [index, stage] of stages.entries()) {
+    const args = buildStageArgs(stage, scope, { inventory });
+    log.step(`[${index + 1}/${stages.length}] ${stage.target}: ${describeCommand(args)}`);
+    const stageStarted = Date.now();
+    const run = await runCommand(nx, args, {
+      cwd: workspaceRoot,
+      // NX_TUI=false: the terminal UI would replace the parseable stream output.
+      env: { ...env, NX_TUI: 'false', FORCE_COLOR: env.FORCE_COLOR ?? '0' },
+      stream: options.stream ?? true,
+      check: false,
+    });
+    const figures = parseNxOutput(`${run.stdout}\n${run.stderr}`);
+    const result: StageResult = {
+      stage: stage.target,
+      command: describeCommand(args),
+      status: run.exitCode === 0 ? 'ok' : 'failed',
+      tasks: figures.tasks,
+      cachedTasks: figures.cachedTasks,
+      executedTasks: figures.tasks.filter((t) => !figures.cachedTasks.includes(t)),
+      failedTasks: figures.failedTasks,
+      seconds: (Date.now() - stageStarted) / 1000,
+      exitCode: run.exitCode,
+    };
+    results[index] = result;
+    if (result.status === 'failed') {
+      failedStage = stage.target;
+      if (!(options.stream ?? true)) log.info(tail(`${run.stdout}\n${run.stderr}`, 40));
+      log.warn(`${stage.target} failed after ${result.seconds.toFixed(1)} s${describeFailed(result)}`);
+      break;
+    }
+    log.done(
+      `${stage.target}: ${result.tasks.length} task(s), ${result.cachedTasks.length} from cache (${result.seconds.toFixed(1)} s)`,
+    );
+  }
+  return { scope, stages: results, failedStage, seconds: (Date.now() - started) / 1000 };
+}
+
+function notRun(stage: string, args: string[]): StageResult {
+  return {
+    stage,
+    command: describeCommand(args),
+    status: 'not run',
+    tasks: [],
+    cachedTasks: [],
+    executedTasks: [],
+    failedTasks: [],
+    seconds: 0,
+  };
+}
+
+export function describeFailed(result: StageResult): string {
+  return result.failedTasks.length > 0
+    ? `: ${result.failedTasks.join(', ')}`
+    : ` (nx exit ${result.exitCode})`;
+}
+
+function tail(text: string, lines: number): string {
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
