@@ -1,0 +1,12 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { explainPushFailure } from './publish';
+
+describe('explainPushFailure', () => {
+  it('turns registry refusals into the fix', () => {
+    assert.match(explainPushFailure('unauthorized: authentication required'), /EDGESHIP_REGISTRY_USER/);
+    assert.match(explainPushFailure('denied: requested access to the resource is denied'), /access denied/);
+    assert.match(explainPushFailure('unsupported: The operation is unsupported.'), /read-only/);
+    assert.equal(explainPushFailure('something else'), '');
+  });
+});

@@ -1,0 +1,51 @@
+import '../../image/test/log-to-stderr';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, renameSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, ToolError } from '../../../lib/errors';
+import { ensureKeyPair, explainCosignFailure, isVerifiedFor, keyPairPaths } from './signing';
+
+describe('isVerifiedFor', () => {
+  const payload = (digest: string) =>
+    JSON.stringify([{ critical: { image: { 'docker-manifest-digest': digest } } }]);
+  it('requires every verified payload to name exactly the digest asked about', () => {
+    assert.equal(isVerifiedFor(payload('sha256:1'), 'sha256:1'), true);
+    assert.equal(isVerifiedFor(payload('sha256:2'), 'sha256:1'), false);
+    assert.equal(isVerifiedFor('[]', 'sha256:1'), false);
+    assert.equal(isVerifiedFor('not json', 'sha256:1'), false);
+  });
+});
+
+describe('explainCosignFailure', () => {
+  it('says "wrong password" and how to fix it', () => {
+    const error = explainCosignFailure(
+      'sign x',
+      'Error: decrypt: encrypted: decryption failed',
+      '/k/cosign.key',
+    );
+    assert.ok(error instanceof ToolError);
+    assert.match(error.message, /wrong password for \/k\/cosign\.key\. Set COSIGN_PASSWORD/);
+  });
+});
+
+describe('ensureKeyPair (real cosign)', () => {
+  it('creates the pair on first use, reuses it, and refuses a wrong password', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'edgeship-keys-')), 'keys');
+    const first = await ensureKeyPair(dir, 'pw');
+    assert.equal(first.isNew, true);
+    assert.equal(statSync(first.privateKey).mode & 0o777, 0o600);
+    assert.deepEqual({ privateKey: first.privateKey, publicKey: first.publicKey }, keyPairPaths(dir));
+    assert.equal((await ensureKeyPair(dir, 'pw')).isNew, false);
+    await assert.rejects(ensureKeyPair(dir, 'not-the-password'), /wrong password/);
+  });
+
+  it('refuses to make a new private key beside an orphaned public key', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'edgeship-keys-')), 'keys');
+    const pair = await ensureKeyPair(dir, '');
+    renameSync(pair.privateKey, `${pair.privateKey}.moved`);
+    await assert.rejects(ensureKeyPair(dir, ''), ConfigError);
+    assert.equal(existsSync(pair.privateKey), false);
+  });
+});
