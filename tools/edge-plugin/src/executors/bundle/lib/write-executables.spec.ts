@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -21,17 +21,21 @@ describe('writeExecutables', () => {
       cacheRoot: resolveCacheRoot(process.env, REPO_ROOT),
       pinFile: 'package.json',
     });
-    const workDir = createFixtureWorkspace({
-      'bundle/main.js':
-        "console.log(JSON.stringify({ sea: require('node:sea').isSea(), arch: process.arch, node: process.version }));\n",
-    });
-    const [built] = await writeExecutables({
-      service: 'probe',
-      bundleFile: join(workDir, 'bundle/main.js'),
-      workDir,
-      runtimes: { x64: node },
-      blobRuntime: node,
-    });
+    const build = async () => {
+      const workDir = createFixtureWorkspace({
+        'bundle/main.js':
+          "console.log(JSON.stringify({ sea: require('node:sea').isSea(), arch: process.arch, node: process.version }));\n",
+      });
+      const [built] = await writeExecutables({
+        service: 'probe',
+        bundleFile: join(workDir, 'bundle/main.js'),
+        workDir,
+        runtimes: { x64: node },
+        blobRuntime: node,
+      });
+      return { workDir, built: built! };
+    };
+    const { workDir, built } = await build();
     assert.equal(built?.file, join(workDir, 'bin/probe-linux-x64'));
     assert.equal(statSync(built.file).mode & 0o777, 0o755);
     assert.deepEqual(readdirSync(join(workDir, 'bin')), ['probe-linux-x64'], 'no .partial file is left');
@@ -40,5 +44,11 @@ describe('writeExecutables', () => {
       unknown
     >;
     assert.deepEqual(printed, { sea: true, arch: 'x64', node: `v${version}` });
+
+    const again = await build();
+    assert.ok(
+      readFileSync(built.file).equals(readFileSync(again.built.file)),
+      'same bundle, same runtime: byte-identical executables, whatever the work folder is called',
+    );
   });
 });

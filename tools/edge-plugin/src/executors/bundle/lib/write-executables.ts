@@ -1,5 +1,5 @@
 import { chmod, copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { runCommand } from '../../../lib/run-command';
 import { executableName, type SeaArch } from './arch';
 import { createSeaConfig, postjectArgs, seaBlobArgs } from './sea-config';
@@ -26,7 +26,13 @@ export interface BuiltExecutable {
 export async function writeExecutables(input: ExecutablesInput): Promise<BuiltExecutable[]> {
   const configFile = join(input.workDir, 'sea-config.json');
   const blob = join(input.workDir, 'sea-prep.blob');
-  await writeFile(configFile, `${JSON.stringify(createSeaConfig(input.bundleFile, blob), null, 2)}\n`);
+  // Paths relative to the work folder: the blob records the main script's path, and a random
+  // temp-folder name in it would make every build's executable differ (no reproducible images).
+  const main = relative(input.workDir, input.bundleFile);
+  await writeFile(
+    configFile,
+    `${JSON.stringify(createSeaConfig(main, relative(input.workDir, blob)), null, 2)}\n`,
+  );
   await runCommand(input.blobRuntime, seaBlobArgs(configFile), { cwd: input.workDir });
   const binDir = join(input.workDir, 'bin');
   await mkdir(binDir, { recursive: true });

@@ -38,6 +38,7 @@ export async function startExecutable(
   args: string[],
   env: Record<string, string>,
   timeoutMs = 60_000,
+  pollMs = 10,
 ): Promise<RunningExecutable & { startMs: number }> {
   const port = await findFreePort();
   const started = performance.now();
@@ -61,7 +62,7 @@ export async function startExecutable(
       throw new Error(`${command} exited with ${child.exitCode} before /healthz answered:\n${output}`);
     if (await isHealthy(port))
       return { port, output: () => output, stop, startMs: performance.now() - started };
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   await stop();
   throw new Error(`${command} did not answer /healthz within ${timeoutMs} ms:\n${output}`);
