@@ -1,0 +1,96 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { copyWorkspaceToThrowawayRepo, WORKSPACE_ROOT } from '../../../testing/workspace-copy';
+
+// The real `nx g` on a throwaway copy of this workspace, then the new service's first targets.
+describe('nx g @edgeship/edge-plugin:service', () => {
+  let root: string;
+  const sharedHiddenLockfile = join(WORKSPACE_ROOT, 'node_modules', '.package-lock.json');
+  let hiddenLockfileMtime: number;
+  before(() => {
+    root = copyWorkspaceToThrowawayRepo();
+    hiddenLockfileMtime = statSync(sharedHiddenLockfile).mtimeMs;
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  function nx(...args: string[]) {
+    const result = spawnSync(join(root, 'node_modules/.bin/nx'), args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+    });
+    return { code: result.status, output: result.stdout + result.stderr };
+  }
+
+  it('--dry-run lists the files and writes none', () => {
+    const run = nx('g', '@edgeship/edge-plugin:service', 'sensor-relay', '--dry-run');
+    assert.equal(run.code, 0, run.output);
+    for (const file of ['README.md', 'package.json', 'src/app.spec.ts', 'src/app.ts', 'src/main.ts']) {
+      assert.match(run.output, new RegExp(`CREATE packages/sensor-relay/${file.replace('.', '\\.')}`));
+    }
+    assert.equal(existsSync(join(root, 'packages/sensor-relay')), false);
+  });
+
+  it('refuses a bad name and a taken port with the fix, writing nothing', () => {
+    const badName = nx('g', '@edgeship/edge-plugin:service', 'Sensor_Relay');
+    assert.equal(badName.code, 1);
+    assert.match(badName.output, /name is "Sensor_Relay"\. Use kebab-case/);
+    const taken = nx('g', '@edgeship/edge-plugin:service', 'sensor-relay', '--port', '8101');
+    assert.equal(taken.code, 1);
+    assert.match(taken.output, /port is 8101\. packages\/hello-edge\/package\.json already uses it/);
+    assert.equal(existsSync(join(root, 'packages/sensor-relay')), false);
+  });
+
+  it('creates a service whose format, test and lock targets pass on the first run', () => {
+    const run = nx(
+      'g',
+      '@edgeship/edge-plugin:service',
+      'sensor-relay',
+      '--port',
+      '8110',
+      '--delivery',
+      'container',
+      '--install',
+      'lockfile-only',
+    );
+    assert.equal(run.code, 0, run.output);
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, unknown>;
+    };
+    assert.deepEqual(lock.packages['node_modules/sensor-relay'], {
+      resolved: 'packages/sensor-relay',
+      link: true,
+    });
+    // lockfile-only never wrote into the node_modules this copy shares with the workspace.
+    assert.equal(statSync(sharedHiddenLockfile).mtimeMs, hiddenLockfileMtime);
+
+    const project = JSON.parse(nx('show', 'project', 'sensor-relay', '--json').output) as {
+      targets: Record<string, unknown>;
+    };
+    assert.deepEqual(Object.keys(project.targets).sort(), [
+      'bundle',
+      'deploy',
+      'format',
+      'image',
+      'lock',
+      'release',
+      'test',
+    ]);
+
+    const targets = nx(
+      'run-many',
+      '-t',
+      'format',
+      'test',
+      'lock',
+      '-p',
+      'sensor-relay',
+      '--outputStyle=static',
+    );
+    assert.equal(targets.code, 0, targets.output);
+    assert.match(targets.output, /Successfully ran targets format, test, lock for project sensor-relay/);
+  });
+});
