@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildxArgs, nodeDockerfile } from './node-image';
+import { describeNodeImage } from './node-image-spec';
+import { debootstrapArgs } from './rootfs';
+import { sshArgs } from './ssh';
+
+describe('node image commands', () => {
+  const spec = describeNodeImage('arm64');
+
+  it('debootstraps a minbase system of the arch with the package list from the given archive', () => {
+    assert.deepEqual(debootstrapArgs(spec, '/tmp/r', 'http://mirror.example/debian'), [
+      '--arch=arm64',
+      '--variant=minbase',
+      `--include=${spec.packages.join(',')}`,
+      'bookworm',
+      '/tmp/r',
+      'http://mirror.example/debian',
+    ]);
+  });
+
+  it('builds with buildx for the platform (docker import ignores --platform on engine 20.10)', () => {
+    assert.deepEqual(buildxArgs(spec, '/ctx'), [
+      'buildx',
+      'build',
+      '--platform',
+      'linux/arm64',
+      '--load',
+      '--progress=plain',
+      '-t',
+      spec.tag,
+      '/ctx',
+    ]);
+  });
+
+  it('makes a FROM scratch image of the rootfs that boots systemd and halts it cleanly', () => {
+    const dockerfile = nodeDockerfile(spec);
+    assert.match(dockerfile, /^FROM scratch\nADD rootfs.tar \/\n/);
+    assert.match(dockerfile, /STOPSIGNAL SIGINT/);
+    assert.match(dockerfile, /CMD \["\/lib\/systemd\/systemd"\]/);
+  });
+
+  it('connects as root to 127.0.0.1 with the fleet key only', () => {
+    const args = sshArgs('/k/id_ed25519', 20000, ['uname', '-m']);
+    assert.deepEqual(args.slice(0, 4), ['-i', '/k/id_ed25519', '-p', '20000']);
+    assert.ok(args.includes('IdentitiesOnly=yes'));
+    assert.deepEqual(args.slice(-3), ['root@127.0.0.1', 'uname', '-m']);
+  });
+});

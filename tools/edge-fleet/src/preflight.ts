@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { arch as hostArch } from 'node:os';
+import { ToolError } from '../../edge-plugin/src/lib/errors';
+import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import type { FleetArch } from './names';
+
+const BOOTSTRAP_FIX = 'run tools/bootstrap/bootstrap.sh (installs and starts the prerequisites), then retry';
+
+/** Fails first and cheaply, before anything is created, when the engine cannot be reached. */
+export async function checkDockerEngine(): Promise<void> {
+  const result = await runCommand('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    check: false,
+    timeoutMs: 30_000,
+  });
+  if (result.exitCode !== 0 || result.stdout.trim() === '') {
+    throw new ToolError(
+      `No docker engine answers: ${BOOTSTRAP_FIX}`,
+      'docker info',
+      result.exitCode,
+      result.stderr,
+    );
+  }
+}
+
+/** Building a node image needs buildx, and an arm64 image on an x86 host needs QEMU in binfmt_misc. */
+export async function checkImageTools(arch: FleetArch): Promise<void> {
+  const buildx = await runCommand('docker', ['buildx', 'version'], { check: false });
+  if (buildx.exitCode !== 0) {
+    throw new ToolError(
+      `docker buildx is missing: ${BOOTSTRAP_FIX}`,
+      'docker buildx version',
+      buildx.exitCode,
+      buildx.stderr,
+    );
+  }
+  const debootstrap = await runCommand('debootstrap', ['--version'], { check: false });
+  if (debootstrap.exitCode !== 0) {
+    throw new ToolError(
+      `debootstrap is missing: ${BOOTSTRAP_FIX}`,
+      'debootstrap --version',
+      debootstrap.exitCode,
+      debootstrap.stderr,
+    );
+  }
+  if (arch === 'arm64' && hostArch() !== 'arm64') {
+    const entry = await readFile('/proc/sys/fs/binfmt_misc/qemu-aarch64', 'utf8').catch(() => '');
+    if (!entry.startsWith('enabled')) {
+      throw new ToolError(
+        `QEMU aarch64 emulation (binfmt_misc qemu-aarch64) is not enabled: ${BOOTSTRAP_FIX}`,
+        'binfmt_misc',
+        undefined,
+        entry,
+      );
+    }
+  }
+}
