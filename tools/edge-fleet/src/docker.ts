@@ -1,0 +1,109 @@
+import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ARCH_LABEL, FLEET_LABEL, NODE_LABEL, PORT_BASE_LABEL, type FleetArch } from './names';
+
+export interface FleetContainer {
+  id: string;
+  name: string;
+  node: number;
+  arch: FleetArch;
+  portBase: number;
+  image: string;
+  /** docker's state: created, running, exited, restarting, ... */
+  state: string;
+  /** Host port on 127.0.0.1 of the node's sshd, as docker really bound it. */
+  sshPort: number;
+  /** container port (8100..8119) → host port on 127.0.0.1 */
+  publishedPorts: Map<number, number>;
+}
+
+/** Containers of one fleet, found by label (never by name prefix: another fleet may share it). */
+export async function listFleetContainers(fleet: string): Promise<FleetContainer[]> {
+  const { stdout } = await runCommand('docker', [
+    'ps',
+    '-aq',
+    '--no-trunc',
+    '--filter',
+    `label=${FLEET_LABEL}=${fleet}`,
+  ]);
+  const ids = stdout.split('\n').filter(Boolean);
+  if (ids.length === 0) return [];
+  const { stdout: json } = await runCommand('docker', ['container', 'inspect', ...ids]);
+  const containers = (JSON.parse(json) as any[]).map((c) => {
+    const labels: Record<string, string> = c.Config?.Labels ?? {};
+    const bindings = readPortBindings(c.HostConfig?.PortBindings ?? {});
+    const sshPort = bindings.get(22) ?? 0;
+    bindings.delete(22);
+    return {
+      id: String(c.Id),
+      name: String(c.Name).replace(/^\//, ''),
+      node: Number(labels[NODE_LABEL]),
+      arch: labels[ARCH_LABEL] as FleetArch,
+      portBase: Number(labels[PORT_BASE_LABEL]),
+      image: String(c.Config?.Image ?? ''),
+      state: String(c.State?.Status ?? 'unknown'),
+      sshPort,
+      publishedPorts: bindings,
+    };
+  });
+  return containers.sort((a, b) => a.node - b.node);
+}
+
+/** HostConfig.PortBindings survives a stop, unlike NetworkSettings.Ports: status works on stopped nodes. */
+function readPortBindings(bindings: Record<string, { HostPort?: string }[] | null>): Map<number, number> {
+  const ports = new Map<number, number>();
+  for (const [key, hosts] of Object.entries(bindings)) {
+    const hostPort = Number(hosts?.[0]?.HostPort);
+    if (key.endsWith('/tcp') && hostPort > 0) ports.set(Number(key.split('/')[0]), hostPort);
+  }
+  return new Map([...ports].sort(([a], [b]) => a - b));
+}
+
+export async function listFleetNetworks(fleet: string): Promise<string[]> {
+  const { stdout } = await runCommand('docker', [
+    'network',
+    'ls',
+    '--filter',
+    `label=${FLEET_LABEL}=${fleet}`,
+    '--format',
+    '{{.Name}}',
+  ]);
+  return stdout.split('\n').filter(Boolean);
+}
+
+/** Names this fleet would use that are already taken by something that is not this fleet. */
+export async function findNameClashes(
+  fleet: string,
+  names: readonly string[],
+  network: string,
+): Promise<string[]> {
+  const containers = await listNamesWithFleet([
+    'ps',
+    '-a',
+    '--format',
+    `{{.Names}}\t{{.Label "${FLEET_LABEL}"}}`,
+  ]);
+  const networks = await listNamesWithFleet([
+    'network',
+    'ls',
+    '--format',
+    `{{.Name}}\t{{.Label "${FLEET_LABEL}"}}`,
+  ]);
+  const clashes = names
+    .filter((name) => containers.has(name) && containers.get(name) !== fleet)
+    .map((n) => `container ${n}`);
+  if (networks.has(network) && networks.get(network) !== fleet) clashes.push(`network ${network}`);
+  return clashes;
+}
+
+async function listNamesWithFleet(args: string[]): Promise<Map<string, string>> {
+  const { stdout } = await runCommand('docker', args);
+  return new Map(
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [name = '', owner = ''] = line.split('\t');
+        return [name, owner.replace(/^<no value>$/, '')] as [string, string];
+      }),
+  );
+}
