@@ -1,0 +1,264 @@
+/**
+ * Integration: a real 2-node arm64 fleet under QEMU. Needs docker, buildx, binfmt, debootstrap and
+ * ansible (tools/bootstrap/bootstrap.sh); the first run builds the node image (minutes), later runs reuse it.
+ */
+import assert from 'node:assert/strict';
+import { access, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ConfigError, ToolError } from '../../edge-plugin/src/lib/errors';
+import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { fleetDown, fleetStatus, fleetUp, readFleetInventory, type FleetUpResult } from '../src/index';
+import { waitForSystemRunning } from '../src/node-container';
+import { ensureNodeImage } from '../src/node-image';
+import { derivePortBase } from '../src/ports';
+import { sshArgs, waitForSsh } from '../src/ssh';
+import { fleetDirOf, resolveWorkspaceRoot } from '../src/workspace';
+
+const FLEET = 'fleettest';
+const CLI = join(__dirname, '..', 'src', 'cli.ts');
+
+async function docker(args: string[]): Promise<string> {
+  return (await runCommand('docker', args)).stdout.trim();
+}
+
+async function onNode(keyFile: string, port: number, command: string[]): Promise<string> {
+  return (
+    await runCommand('ssh', ['-o', 'BatchMode=yes', ...sshArgs(keyFile, port, command)], {
+      timeoutMs: 60_000,
+    })
+  ).stdout.trim();
+}
+
+async function ansiblePing(inventoryPath: string): Promise<string> {
+  const result = await runCommand('ansible', ['-i', inventoryPath, 'all', '-m', 'ansible.builtin.ping'], {
+    timeoutMs: 5 * 60_000,
+    env: { ...process.env, ANSIBLE_NOCOLOR: '1' },
+  });
+  return result.stdout;
+}
+
+/** Everything of other owners on this shared engine, to prove `down` leaves it alone. */
+async function othersSnapshot(): Promise<string> {
+  const containers = await docker(['ps', '-aq', '--no-trunc']);
+  const networks = await docker(['network', 'ls', '-q', '--no-trunc']);
+  const ours = [
+    ...(await docker(['ps', '-aq', '--no-trunc', '--filter', `label=edgeship.fleet=${FLEET}`])).split('\n'),
+    ...(
+      await docker(['network', 'ls', '-q', '--no-trunc', '--filter', `label=edgeship.fleet=${FLEET}`])
+    ).split('\n'),
+  ];
+  return [...containers.split('\n'), ...networks.split('\n')]
+    .filter((id) => id && !ours.includes(id))
+    .sort()
+    .join(',');
+}
+
+describe('edge fleet of 2 arm64 nodes', { timeout: 60 * 60_000 }, () => {
+  let up: FleetUpResult;
+  let others: string;
+
+  before(async () => {
+    await fleetDown(FLEET);
+    up = await fleetUp({ name: FLEET, nodes: 2, arch: 'arm64' });
+    others = await othersSnapshot();
+  });
+  after(async () => {
+    await fleetDown(FLEET);
+  });
+
+  it('writes the inventory contract with a 0600 key', async () => {
+    const inventory = await readFleetInventory(FLEET);
+    assert.deepEqual(
+      inventory.hosts.map((h) => h.name),
+      ['edgeship-fleettest-1', 'edgeship-fleettest-2'],
+    );
+    assert.equal(inventory.privateKeyFile, join(fleetDirOf(resolveWorkspaceRoot(), FLEET), 'id_ed25519'));
+    assert.equal((await stat(inventory.privateKeyFile)).mode & 0o777, 0o600);
+    for (const host of inventory.hosts) {
+      assert.equal(host.ansibleHost, '127.0.0.1');
+      assert.equal(host.arch, 'arm64');
+      assert.equal(host.container, host.name);
+      assert.deepEqual(
+        [...host.publishedPorts.keys()],
+        Array.from({ length: 20 }, (_, i) => 8100 + i),
+      );
+    }
+    assert.equal(inventory.hosts[0]!.ansiblePort, derivePortBase(FLEET));
+    assert.match(
+      up.inventoryText,
+      /^ {6}hosts:\n {8}edgeship-fleettest-1:\n {10}ansible_host: 127\.0\.0\.1$/m,
+    );
+  });
+
+  it('runs genuine aarch64 nodes with systemd running and sshd reachable', async () => {
+    for (const host of up.inventory.hosts) {
+      assert.equal(await onNode(up.inventory.privateKeyFile, host.ansiblePort, ['uname', '-m']), 'aarch64');
+      assert.equal(
+        await onNode(up.inventory.privateKeyFile, host.ansiblePort, ['systemctl', 'is-system-running']),
+        'running',
+      );
+      assert.equal(
+        await docker(['exec', host.container, 'systemctl', 'show', '-p', 'Virtualization', '--value']),
+        'docker',
+      );
+    }
+  });
+
+  it('answers ansible ping on every node', async () => {
+    const output = await ansiblePing(up.inventoryPath);
+    assert.equal(output.match(/"ping": "pong"/g)?.length, 2, output);
+  });
+
+  it('changes nothing when up runs again', async () => {
+    const ids = await docker(['ps', '-q', '--no-trunc', '--filter', `label=edgeship.fleet=${FLEET}`]);
+    const again = await fleetUp({ name: FLEET, nodes: 2, arch: 'arm64' });
+    assert.equal(again.changed, false);
+    assert.equal(again.inventoryText, up.inventoryText);
+    assert.equal(await docker(['ps', '-q', '--no-trunc', '--filter', `label=edgeship.fleet=${FLEET}`]), ids);
+  });
+
+  it('refuses to reshape the fleet, before touching it', async () => {
+    await assert.rejects(
+      fleetUp({ name: FLEET, nodes: 2, arch: 'amd64' }),
+      (e: unknown) => e instanceof ConfigError && /already runs arm64 nodes/.test(e.message),
+    );
+    await assert.rejects(
+      fleetUp({ name: FLEET, nodes: 3, arch: 'arm64' }),
+      (e: unknown) => e instanceof ConfigError && /already has nodes 1,2/.test(e.message),
+    );
+    assert.equal((await fleetStatus(FLEET)).nodes.length, 2);
+  });
+
+  it('survives docker restart with systemd, sshd and enabled units back', async () => {
+    const node = up.inventory.hosts[0]!;
+    const unit =
+      '[Unit]\nDescription=edgeship restart probe\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n';
+    await runCommand(
+      'docker',
+      ['exec', '-i', node.container, 'sh', '-c', 'cat > /etc/systemd/system/edgeship-probe.service'],
+      { input: unit },
+    );
+    await docker(['exec', node.container, 'systemctl', 'enable', '--now', 'edgeship-probe.service']);
+    const bootBefore = await docker(['exec', node.container, 'cat', '/proc/sys/kernel/random/boot_id']);
+    const pidBefore = await docker(['inspect', '--format', '{{.State.StartedAt}}', node.container]);
+
+    await docker(['restart', node.container]);
+    assert.notEqual(await docker(['inspect', '--format', '{{.State.StartedAt}}', node.container]), pidBefore);
+    await waitForSystemRunning(node.container, 5 * 60_000);
+    await waitForSsh(up.inventory.privateKeyFile, node.ansiblePort, 2 * 60_000);
+    assert.equal(
+      await onNode(up.inventory.privateKeyFile, node.ansiblePort, ['systemctl', 'is-system-running']),
+      'running',
+    );
+    assert.equal(
+      await onNode(up.inventory.privateKeyFile, node.ansiblePort, [
+        'systemctl',
+        'is-active',
+        'edgeship-probe.service',
+        'ssh.service',
+      ]),
+      'active\nactive',
+    );
+    assert.ok(bootBefore.length > 0);
+    const output = await ansiblePing(up.inventoryPath);
+    assert.equal(output.match(/"ping": "pong"/g)?.length, 2, output);
+    const status = await fleetStatus(FLEET);
+    assert.deepEqual(
+      status.nodes.map((n) => `${n.state}/${n.system}`),
+      ['running/running', 'running/running'],
+    );
+  });
+
+  it('down removes exactly this fleet: containers, network, generated files', async () => {
+    const result = await fleetDown(FLEET);
+    assert.deepEqual(result.removedContainers, ['edgeship-fleettest-1', 'edgeship-fleettest-2']);
+    assert.deepEqual(result.removedNetworks, ['edgeship-fleettest-net']);
+    assert.equal(await docker(['ps', '-aq', '--filter', `label=edgeship.fleet=${FLEET}`]), '');
+    assert.equal(await docker(['network', 'ls', '-q', '--filter', `label=edgeship.fleet=${FLEET}`]), '');
+    await assert.rejects(access(fleetDirOf(resolveWorkspaceRoot(), FLEET)));
+    assert.equal(await othersSnapshot(), others, 'containers and networks of others are untouched');
+    assert.deepEqual((await fleetDown(FLEET)).removedContainers, [], 'a second down has nothing to do');
+  });
+});
+
+describe('edge fleet bad input', { timeout: 30 * 60_000 }, () => {
+  it('fails on a busy port before creating anything, naming the port and the fix', async () => {
+    const fleet = 'fleettest-busy';
+    const server: Server = createServer();
+    const base = derivePortBase(fleet);
+    await new Promise<void>((resolve) => server.listen(base + 1, '127.0.0.1', resolve));
+    try {
+      await assert.rejects(
+        fleetUp({ name: fleet, nodes: 1 }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message.includes(`port is ${base + 1}`) &&
+          e.message.includes('--port-base'),
+      );
+    } finally {
+      server.close();
+    }
+    assert.equal(await docker(['ps', '-aq', '--filter', `label=edgeship.fleet=${fleet}`]), '');
+    assert.equal(await docker(['network', 'ls', '-q', '--filter', `label=edgeship.fleet=${fleet}`]), '');
+    await assert.rejects(access(fleetDirOf(resolveWorkspaceRoot(), fleet)));
+  });
+
+  it('removes what a failed up created', async () => {
+    const fleet = 'fleettest-fail';
+    await assert.rejects(
+      fleetUp({ name: fleet, nodes: 1, bootTimeoutMs: 1 }),
+      (e: unknown) => e instanceof ToolError && /did not finish booting/.test(e.message),
+    );
+    assert.equal(await docker(['ps', '-aq', '--filter', `label=edgeship.fleet=${fleet}`]), '');
+    assert.equal(await docker(['network', 'ls', '-q', '--filter', `label=edgeship.fleet=${fleet}`]), '');
+    await assert.rejects(access(fleetDirOf(resolveWorkspaceRoot(), fleet)));
+  });
+
+  it('the CLI names the bootstrap script when no docker engine answers', async () => {
+    const result = await runCommand('node', ['--import', 'tsx', CLI, 'up', '--name', 'fleettest-nodocker'], {
+      check: false,
+      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /No docker engine answers: run tools\/bootstrap\/bootstrap\.sh/);
+  });
+
+  it('the CLI refuses bad input with exit code 1 and the fix', async () => {
+    for (const [args, message] of [
+      [['up', '--nodes', '0'], /--nodes is 0\. Use a whole number from 1 to 8/],
+      [['up', '--nodes', '9'], /--nodes is 9/],
+      [['up', '--arch', 's390x'], /--arch is "s390x"\. Use one of: arm64, amd64/],
+      [['up', '--name', 'Bad_Name'], /--name is "Bad_Name"/],
+    ] as const) {
+      const result = await runCommand('node', ['--import', 'tsx', CLI, ...args], { check: false });
+      assert.equal(result.exitCode, 1, args.join(' '));
+      assert.match(result.stderr, message);
+    }
+  });
+});
+
+describe('edge fleet name clash', { timeout: 30 * 60_000 }, () => {
+  it('refuses names taken by containers it does not own, and leaves them alone', async () => {
+    const fleet = 'fleettest-clash';
+    const image = (await ensureNodeImage('arm64')).tag;
+    await docker(['create', '--pull=never', '--name', `edgeship-${fleet}-1`, image, '/bin/true']);
+    try {
+      await assert.rejects(
+        fleetUp({ name: fleet, nodes: 1 }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message.includes(`container edgeship-${fleet}-1`) &&
+          e.message.includes('pick another --name'),
+      );
+      assert.equal(
+        await docker(['ps', '-aq', '--filter', `name=^edgeship-${fleet}-1$`]).then((id) => id.length > 0),
+        true,
+      );
+      assert.equal(await docker(['network', 'ls', '-q', '--filter', `label=edgeship.fleet=${fleet}`]), '');
+    } finally {
+      await docker(['rm', '--force', `edgeship-${fleet}-1`]);
+    }
+  });
+});
