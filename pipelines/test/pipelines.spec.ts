@@ -14,11 +14,14 @@ const definition = readPipelineDefinition(ROOT);
 const everyPipeline = definition.stages.filter((s) => s.when === 'every-pipeline').map((s) => s.target);
 const mainOnly = definition.stages.filter((s) => s.when === 'main').map((s) => s.target);
 const BUILD = `npx nx affected -t ${everyPipeline.join(' ')} --base="$NX_BASE" --head="$NX_HEAD"`;
-const shipCommand = (target: string) =>
-  `npx nx affected -t ${target} --base="$NX_BASE" --head="$NX_HEAD"` +
-  (definition.stages.find((s) => s.target === target)!.needsInventory
-    ? ` --inventory="$${definition.inventoryVariable}"`
-    : '');
+const shipCommand = (target: string) => {
+  const stage = definition.stages.find((s) => s.target === target)!;
+  return [
+    `npx nx affected -t ${target} --base="$NX_BASE" --head="$NX_HEAD"`,
+    ...(stage.parallel ? [`--parallel=${stage.parallel}`] : []),
+    ...(stage.needsInventory ? [`--inventory="$${definition.inventoryVariable}"`] : []),
+  ].join(' ');
+};
 
 const readYaml = (path: string) => parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, any>;
 const nxCommands = (lines: string[]) => lines.filter((line) => /\bnx (affected|run-many)\b/.test(line));
@@ -68,6 +71,21 @@ describe('GitHub Actions workflow', () => {
     assert.deepEqual(nxCommands(runs(() => true)), [BUILD, ...mainOnly.map(shipCommand)]);
   });
 
+  it("releases with the project's signing key and registry from the settings, failing clearly without them", () => {
+    const keys = steps.find((s) => s.name === 'Registry and signing key')!;
+    assert.ok(isMainGate(keys.if));
+    assert.match(keys.env.COSIGN_KEY, /secrets\.EDGESHIP_COSIGN_KEY/);
+    assert.match(keys.run, /::error::release needs the variable EDGESHIP_REGISTRY[\s\S]*exit 1/);
+    assert.match(keys.run, /EDGESHIP_COSIGN_KEY_DIR=\$key_dir" >> "\$GITHUB_ENV"/);
+    const release = steps.find((s) => /-t release/.test(String(s.run ?? '')))!;
+    assert.ok(steps.indexOf(keys) < steps.indexOf(release));
+    assert.deepEqual(Object.keys(release.env).sort(), [
+      'COSIGN_PASSWORD',
+      'EDGESHIP_REGISTRY_PASSWORD',
+      'EDGESHIP_REGISTRY_USER',
+    ]);
+  });
+
   it('fails the deploy clearly when the inventory secret is missing', () => {
     const write = steps.find((s) => s.name === 'Write the inventory')!;
     assert.ok(isMainGate(write.if));
@@ -103,10 +121,19 @@ describe('GitLab CI', () => {
   it('ships from the default branch only: build, release, deploy to the inventory variable', () => {
     assert.deepEqual(ci.ship.rules, [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
     assert.deepEqual(nxCommands(script('ship')), [BUILD, ...mainOnly.map(shipCommand)]);
-    assert.match(
-      script('ship')[0]!,
-      /test -n "\$EDGESHIP_INVENTORY" \|\|[\s\S]*EDGESHIP_INVENTORY is not set[\s\S]*exit 1/,
+    const ship = script('ship');
+    const build = ship.indexOf(BUILD);
+    const inventoryCheck = ship.findIndex((l) =>
+      /test -n "\$EDGESHIP_INVENTORY" \|\|[\s\S]*is not set[\s\S]*exit 1/.test(l),
     );
+    const releaseCheck = ship.findIndex((l) =>
+      /test -n "\$EDGESHIP_REGISTRY" && test -n "\$EDGESHIP_COSIGN_KEY"[\s\S]*exit 1/.test(l),
+    );
+    assert.ok(
+      inventoryCheck >= 0 && releaseCheck >= 0 && inventoryCheck < build && releaseCheck < build,
+      'settings checked before building',
+    );
+    assert.ok(ship.some((l) => l.includes('export EDGESHIP_COSIGN_KEY_DIR=')));
     assert.ok(ci.ship.resource_group, 'deploys are serialized');
   });
 

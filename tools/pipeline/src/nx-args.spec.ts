@@ -9,7 +9,13 @@ const test: PipelineStage = {
   needsInventory: false,
   description: '',
 };
-const deploy: PipelineStage = { target: 'deploy', when: 'main', needsInventory: true, description: '' };
+const deploy: PipelineStage = {
+  target: 'deploy',
+  when: 'main',
+  needsInventory: true,
+  parallel: 1,
+  description: '',
+};
 const affected = { kind: 'affected', base: 'main', baseSha: 'a'.repeat(40), reason: '' } as const;
 
 describe('buildStageArgs', () => {
@@ -35,6 +41,15 @@ describe('buildStageArgs', () => {
       'test',
       '--outputStyle=stream',
     ]);
+  });
+
+  it("passes the stage's parallelism", () => {
+    assert.deepEqual(buildStageArgs(deploy, affected, { inventory: '/i.yml' }).slice(-3), [
+      '--outputStyle=stream',
+      '--parallel=1',
+      '--inventory=/i.yml',
+    ]);
+    assert.ok(!buildStageArgs(test, affected).some((a) => a.startsWith('--parallel')));
   });
 
   it('gives the inventory to the deploy stage only', () => {

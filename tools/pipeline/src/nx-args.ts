@@ -25,8 +25,9 @@ export function buildStageArgs(
           `--base=${scope.baseSha}`,
           ...(scope.head ? [`--head=${scope.head}`] : []),
         ];
+  const parallel = stage.parallel !== undefined ? [`--parallel=${stage.parallel}`] : [];
   const inventory = stage.needsInventory && options.inventory ? [`--inventory=${options.inventory}`] : [];
-  return [...selection, '--outputStyle=stream', ...inventory];
+  return [...selection, '--outputStyle=stream', ...parallel, ...inventory];
 }
 
 /** The command line as a user would type it, for progress lines and error messages. */

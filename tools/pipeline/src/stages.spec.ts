@@ -20,6 +20,7 @@ describe('pipeline definition', () => {
       ['deploy'],
     );
     assert.equal(definition.inventoryVariable, 'EDGESHIP_INVENTORY');
+    assert.equal(definition.stages.find((s) => s.target === 'deploy')!.parallel, 1);
   });
 
   it('names the file, field and value of a mistake', () => {
@@ -32,6 +33,10 @@ describe('pipeline definition', () => {
       /stages\[0\]\.target is "Bad Name"/,
     );
     assert.throws(() => parsePipelineDefinition(doc([])), /stages is \[\]/);
+    assert.throws(
+      () => parsePipelineDefinition(doc([{ target: 'deploy', when: 'main', parallel: 0 }])),
+      /stages\[0\]\.parallel is 0/,
+    );
     assert.throws(() => parsePipelineDefinition({ stages: [] }), /mainBranch is missing/);
     assert.throws(
       () =>

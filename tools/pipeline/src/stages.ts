@@ -13,6 +13,8 @@ export interface PipelineStage {
   when: StageWhen;
   /** The stage deploys: it takes the inventory file (required in CI). */
   needsInventory: boolean;
+  /** Nx --parallel for this stage; undefined keeps Nx's default. */
+  parallel?: number;
   description: string;
 }
 
@@ -62,10 +64,22 @@ export function parsePipelineDefinition(document: unknown, file = STAGES_FILE): 
     if (stage.when !== 'every-pipeline' && stage.when !== 'main') {
       throw new ConfigError(file, `${field}.when`, stage.when, 'Use "every-pipeline" or "main".');
     }
+    if (
+      stage.parallel !== undefined &&
+      !(Number.isInteger(stage.parallel) && (stage.parallel as number) >= 1)
+    ) {
+      throw new ConfigError(
+        file,
+        `${field}.parallel`,
+        stage.parallel,
+        'Use a whole number of tasks at once, e.g. 1.',
+      );
+    }
     return {
       target: stage.target,
       when: stage.when,
       needsInventory: stage.inventory === true,
+      ...(stage.parallel !== undefined ? { parallel: stage.parallel as number } : {}),
       description: typeof stage.description === 'string' ? stage.description : '',
     };
   });
