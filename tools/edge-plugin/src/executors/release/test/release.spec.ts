@@ -1,0 +1,167 @@
+import '../../image/test/log-to-stderr';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCommand } from '../../../lib/run-command';
+import { captureOutput } from '../../../testing/capture-output';
+import { executorContext } from '../../../testing/executor-context';
+import imageExecutor from '../../image/image.impl';
+import { removeImageTag } from '../../image/lib/docker-engine';
+import { readImageRecord, type ImageRecord } from '../../image/lib/image-record';
+import { createImageWorkspace, FIXTURE_SERVICE } from '../../image/test/fixture-service';
+import { readTagDigest } from '../lib/publish';
+import type { ReleaseRecord } from '../lib/release-record';
+import releaseExecutor from '../release.impl';
+import { startRegistry, type TestRegistry } from './registry-fixture';
+
+const REGISTRY = process.env['EDGESHIP_REGISTRY'] ?? '127.0.0.1:5000';
+const repository = `edgeship-test/release-${process.pid}`;
+const root = createImageWorkspace();
+const context = executorContext(root, FIXTURE_SERVICE, `packages/${FIXTURE_SERVICE}`);
+const name = `${REGISTRY}/${repository}`;
+const transport = { isInsecure: true };
+
+async function release(
+  options: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+): Promise<{ success: boolean; output: string }> {
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  try {
+    const { result, output } = await captureOutput(() =>
+      releaseExecutor({ repository, ...options }, context),
+    );
+    return { success: result.success, output };
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+async function buildImages(): Promise<ImageRecord> {
+  const { result, output } = await captureOutput(() => imageExecutor({ repository }, context));
+  assert.equal(result.success, true, output);
+  return readImageRecord(join(root, 'dist', FIXTURE_SERVICE, 'image'));
+}
+
+const readRelease = () =>
+  JSON.parse(readFileSync(join(root, 'dist', FIXTURE_SERVICE, 'release.json'), 'utf8')) as ReleaseRecord;
+
+describe('release executor (real registry, skopeo, buildx imagetools, cosign)', () => {
+  let images: ImageRecord;
+  let first: ReleaseRecord;
+
+  before(async () => {
+    images = await buildImages();
+    const released = await release();
+    assert.equal(released.success, true, released.output);
+    first = readRelease();
+  });
+
+  after(async () => {
+    for (const arch of ['arm64', 'amd64']) await removeImageTag(`${repository}:1.2.3-${arch}`);
+  });
+
+  it('pushes each arch byte for byte, lists them, and tags version and arch tags at those digests', async () => {
+    assert.deepEqual(
+      first.digests,
+      Object.fromEntries(images.images.map((i) => [i.platform, i.manifestDigest])),
+    );
+    assert.equal(first.image, `${name}:1.2.3`);
+    assert.equal(first.reference, `${name}@${first.manifestDigest}`);
+    assert.equal(await readTagDigest(`${name}:1.2.3`, transport), first.manifestDigest);
+    assert.equal(await readTagDigest(`${name}:1.2.3-arm64`, transport), first.digests['linux/arm64']);
+    assert.equal(await readTagDigest(`${name}:1.2.3-amd64`, transport), first.digests['linux/amd64']);
+    const list = JSON.parse(
+      (await runCommand('docker', ['buildx', 'imagetools', 'inspect', '--raw', first.reference])).stdout,
+    );
+    assert.deepEqual(
+      list.manifests.map((m: { digest: string; platform: { architecture: string } }) => [
+        m.platform.architecture,
+        m.digest,
+      ]),
+      [
+        ['arm64', first.digests['linux/arm64']],
+        ['amd64', first.digests['linux/amd64']],
+      ],
+    );
+    assert.equal(first.revision, images.revision);
+  });
+
+  it('signs by digest with the project key (made on first use, gitignored location) and verifies', async () => {
+    assert.equal(first.signature.verified, true);
+    assert.equal(first.signature.publicKey, '.edgeship/keys/cosign.pub');
+    for (const digest of [first.manifestDigest, first.digests['linux/arm64']!]) {
+      const verify = await runCommand('cosign', [
+        'verify',
+        `--key=${join(root, '.edgeship/keys/cosign.pub')}`,
+        '--insecure-ignore-tlog=true',
+        `${name}@${digest}`,
+      ]);
+      assert.match(verify.stdout, new RegExp(digest));
+    }
+  });
+
+  it('gives the same manifest list digest when the same images are released again (credentials from the environment)', async () => {
+    const again = await release(
+      {},
+      { EDGESHIP_REGISTRY_USER: 'ci', EDGESHIP_REGISTRY_PASSWORD: 'unused-by-this-registry' },
+    );
+    assert.equal(again.success, true, again.output);
+    assert.equal(readRelease().manifestDigest, first.manifestDigest);
+  });
+
+  it('refuses a wrong key password before pushing anything', async () => {
+    const wrong = await release({ tag: 'never-pushed' }, { COSIGN_PASSWORD: 'not-the-password' });
+    assert.equal(wrong.success, false);
+    assert.match(wrong.output, /wrong password for .*cosign\.key\. Set COSIGN_PASSWORD/);
+    assert.equal(await readTagDigest(`${name}:never-pushed`, transport), undefined);
+  });
+
+  it('reports a registry that refuses the push, and creates no tag there', async () => {
+    const readonly: TestRegistry = await startRegistry({ readonly: true });
+    try {
+      const refused = await release({ registry: readonly.host });
+      assert.equal(refused.success, false);
+      assert.match(refused.output, /the registry refused the push of .*read-only or does not accept pushes/);
+      assert.match(refused.output, /:1\.2\.3 was not moved/);
+      assert.equal(await readTagDigest(`${readonly.host}/${repository}:1.2.3`, transport), undefined);
+    } finally {
+      await readonly.stop();
+    }
+  });
+
+  it('keeps the version tag on the old release when a new one fails after its push', async () => {
+    const bundle = join(root, 'dist', FIXTURE_SERVICE, 'bundle', 'main.js');
+    writeFileSync(bundle, `${readFileSync(bundle, 'utf8')}// changed\n`);
+    const changed = await buildImages();
+    assert.notEqual(changed.images[0]!.manifestDigest, images.images[0]!.manifestDigest);
+    // A public key that does not match the signing key: push and sign work, verification fails.
+    const keys = join(root, '.edgeship/keys');
+    const other = mkdtempSync(join(tmpdir(), 'edgeship-otherkey-'));
+    await runCommand('cosign', ['generate-key-pair', `--output-key-prefix=${join(other, 'cosign')}`], {
+      env: { ...process.env, COSIGN_PASSWORD: '' },
+    });
+    renameSync(join(keys, 'cosign.pub'), join(keys, 'cosign.pub.real'));
+    renameSync(join(other, 'cosign.pub'), join(keys, 'cosign.pub'));
+    try {
+      const failed = await release();
+      assert.equal(failed.success, false);
+      assert.match(failed.output, /no signature|verify/i);
+      assert.match(failed.output, /:1\.2\.3 was not moved/);
+    } finally {
+      renameSync(join(keys, 'cosign.pub.real'), join(keys, 'cosign.pub'));
+    }
+    assert.equal(await readTagDigest(`${name}:1.2.3`, transport), first.manifestDigest);
+    assert.equal(await readTagDigest(`${name}:1.2.3-arm64`, transport), first.digests['linux/arm64']);
+    assert.equal(
+      readRelease().manifestDigest,
+      first.manifestDigest,
+      'release.json still describes the last good release',
+    );
+  });
+});
