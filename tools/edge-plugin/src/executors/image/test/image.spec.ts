@@ -1,6 +1,6 @@
 import './log-to-stderr';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +36,7 @@ describe('image executor (real engine, buildx, apt, zstd)', () => {
   });
 
   after(async () => {
+    rmSync(root, { recursive: true, force: true });
     await runCommand('docker', ['rm', '-f', container], { check: false });
     for (const arch of ['arm64', 'amd64']) await removeImageTag(`${repository}:1.2.3-${arch}`);
   });

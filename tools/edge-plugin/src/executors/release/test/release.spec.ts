@@ -1,6 +1,6 @@
 import '../../image/test/log-to-stderr';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,11 +16,13 @@ import type { ReleaseRecord } from '../lib/release-record';
 import releaseExecutor from '../release.impl';
 import { startRegistry, type TestRegistry } from './registry-fixture';
 
-const REGISTRY = process.env['EDGESHIP_REGISTRY'] ?? '127.0.0.1:5000';
 const repository = `edgeship-test/release-${process.pid}`;
 const root = createImageWorkspace();
 const context = executorContext(root, FIXTURE_SERVICE, `packages/${FIXTURE_SERVICE}`);
-const name = `${REGISTRY}/${repository}`;
+// A registry of the test's own (the shared 127.0.0.1:5000 keeps no test leftovers), chosen the way
+// users choose theirs: EDGESHIP_REGISTRY.
+let registry: TestRegistry;
+let name: string;
 const transport = { isInsecure: true };
 
 async function release(
@@ -56,6 +58,9 @@ describe('release executor (real registry, skopeo, buildx imagetools, cosign)', 
   let first: ReleaseRecord;
 
   before(async () => {
+    registry = await startRegistry({ readonly: false });
+    process.env['EDGESHIP_REGISTRY'] = registry.host;
+    name = `${registry.host}/${repository}`;
     images = await buildImages();
     const released = await release();
     assert.equal(released.success, true, released.output);
@@ -63,6 +68,9 @@ describe('release executor (real registry, skopeo, buildx imagetools, cosign)', 
   });
 
   after(async () => {
+    rmSync(root, { recursive: true, force: true });
+    delete process.env['EDGESHIP_REGISTRY'];
+    await registry?.stop();
     for (const arch of ['arm64', 'amd64']) await removeImageTag(`${repository}:1.2.3-${arch}`);
   });
 
