@@ -20,7 +20,8 @@ const BASE_PACKAGES = [
 /** Container delivery runs on amd64 nodes only: podman cannot create containers under QEMU user emulation. */
 const ARCH_PACKAGES: Record<FleetArch, string[]> = {
   arm64: [],
-  amd64: ['podman', 'crun', 'catatonit'],
+  // netavark provides the virtual container-network-stack podman's config package needs (debootstrap resolves no virtual packages).
+  amd64: ['podman', 'crun', 'catatonit', 'netavark'],
 };
 
 /**
