@@ -108,8 +108,14 @@ function printSummary(
     })),
   );
   for (const node of report.nodes.filter((n) => n.error)) logger.warn(`${node.node}: ${node.error}`);
-  const line = `${options.service.name} ${options.service.version}: ${report.nodes.filter((n) => n.health === 'healthy').length}/${report.nodes.length} nodes healthy in ${report.seconds.toFixed(1)} s (report: ${relative(options.workspaceRoot, options.reportFile)})`;
+  const line = `${options.service.name} ${options.service.version}: ${report.nodes.filter((n) => n.health === 'healthy').length}/${report.nodes.length} nodes healthy in ${report.seconds.toFixed(1)} s (report: ${displayPath(options.workspaceRoot, options.reportFile)})`;
   if (report.success) logger.done(line);
   else logger.warn(line);
   if (options.json) console.log(JSON.stringify(report, null, 2));
+}
+
+/** Paths inside the workspace relative to it, others as they are. */
+function displayPath(workspaceRoot: string, path: string): string {
+  const shown = relative(workspaceRoot, path);
+  return shown.startsWith('..') ? path : shown;
 }
