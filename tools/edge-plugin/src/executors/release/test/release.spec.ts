@@ -72,6 +72,8 @@ describe('release executor (real registry, skopeo, buildx imagetools, cosign)', 
     delete process.env['EDGESHIP_REGISTRY'];
     await registry?.stop();
     for (const arch of ['arm64', 'amd64']) await removeImageTag(`${repository}:1.2.3-${arch}`);
+    // The first build's images lost their tags to the changed rebuild: remove them by id.
+    for (const image of images?.images ?? []) await removeImageTag(image.configDigest);
   });
 
   it('pushes each arch byte for byte, lists them, and tags version and arch tags at those digests', async () => {
