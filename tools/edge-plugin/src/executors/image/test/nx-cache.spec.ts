@@ -45,6 +45,14 @@ describe('image target through Nx: a cache hit brings the image back into the en
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
+  it('meets the size goals for hello-edge arm64: under 35 MB compressed, its own layer under 1 MB', () => {
+    const image = record.images[0]!;
+    assert.equal(image.platform, 'linux/arm64');
+    assert.ok(image.compressedSize < 35_000_000, `total ${image.compressedSize} B`);
+    const own = image.layers.find((layer) => layer.role === 'service')!;
+    assert.ok(own.size < 1_000_000, `service layer ${own.size} B`);
+  });
+
   it('restores the image when the engine lost it but the archive is still in dist/', async () => {
     const { tag, configDigest } = record.images[0]!;
     await removeImageTag(tag);
