@@ -49,7 +49,8 @@ Options:
   --json          status as JSON
   -h, --help      this text
 
-Needs a docker engine with buildx and QEMU binfmt (tools/bootstrap/bootstrap.sh installs them).`;
+Needs a docker engine with buildx, debootstrap, QEMU binfmt (for arm64) and ssh; to use the inventory,
+ansible. tools/bootstrap/bootstrap.sh installs them. Keys and inventories live in .edgeship/fleet/ (gitignored).`;
 
 /** Turns argv (without node and script) into one command; every mistake is a ConfigError naming the fix. */
 export function parseFleetArgs(argv: readonly string[]): FleetCommand {
