@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { executorContext } from '../../../testing/executor-context';
 import { createFixtureWorkspace, writeFixtureFile } from '../../../testing/fixture-workspace';
-import { normalizeOptions } from './normalize-options';
+import { normalizeOptions, resolveOutputDir } from './normalize-options';
 
 function createWorkspace(): string {
   return createFixtureWorkspace({
@@ -86,6 +86,21 @@ describe('normalizeOptions', () => {
     assert.throws(
       () => normalizeOptions({}, executorContext(root, 'svc', 'packages/svc'), {}, 'x64'),
       /edgeship\.runtime\.node is "lts"/,
+    );
+  });
+
+  it("refuses an outputPath whose bundle/ and bin/ would be the workspace's or the project's own", () => {
+    const root = createWorkspace();
+    for (const outputPath of ['.', '..', 'packages/svc', 'packages']) {
+      assert.throws(
+        () => resolveOutputDir({ outputPath }, executorContext(root, 'svc', 'packages/svc')),
+        /packages\/svc bundle options: outputPath is .*Point it at a folder of its own/,
+        outputPath,
+      );
+    }
+    assert.equal(
+      resolveOutputDir({ outputPath: 'out/svc' }, executorContext(root, 'svc', 'packages/svc')),
+      join(root, 'out/svc'),
     );
   });
 });

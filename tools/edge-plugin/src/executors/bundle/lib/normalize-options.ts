@@ -82,7 +82,19 @@ export function normalizeOptions(
 
 /** Known before anything is validated, so even a configuration error clears stale outputs. */
 export function resolveOutputDir(options: BundleExecutorOptions, context: ExecutorContext): string {
-  return resolve(context.root, options.outputPath ?? join('dist', context.projectName!));
+  const outputDir = resolve(context.root, options.outputPath ?? join('dist', context.projectName!));
+  // bundle/ and bin/ inside it are deleted on every run: never let that be the workspace or a project folder.
+  const projectDir = join(context.root, resolveProjectRoot(context));
+  const isUnsafe = [context.root, projectDir].some((dir) => !relative(outputDir, dir).startsWith('..'));
+  if (isUnsafe) {
+    throw new ConfigError(
+      `${resolveProjectRoot(context)} bundle options`,
+      'outputPath',
+      options.outputPath,
+      'Point it at a folder of its own, e.g. "dist/<service>": bundle/ and bin/ inside it are replaced on every run.',
+    );
+  }
+  return outputDir;
 }
 
 /** The project's own tsconfig if it has one, else the base config that carries the workspace path aliases. */
