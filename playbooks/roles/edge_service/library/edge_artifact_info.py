@@ -15,7 +15,8 @@ module: edge_artifact_info
 short_description: Reads architecture, sha256 and image ID of an edgeship artifact
 description:
   - For a single executable (C(kind=binary)) reads the ELF header's machine field.
-  - For an image archive (C(kind=image), docker-archive or OCI archive tar) reads the image config.
+  - For an image archive (C(kind=image), OCI archive or docker-archive tar) reads the image config and, for an
+    OCI archive, checks every blob against its digest and returns the manifest digest.
   - Never changes anything.
 options:
   path:
@@ -45,6 +46,10 @@ size:
   returned: always
 image_id:
   description: C(sha256:<hex>) of the image config, what podman reports as the image ID.
+  type: str
+  returned: when kind is image
+manifest_digest:
+  description: Digest of the image manifest (what the release signs), empty for a docker-archive.
   type: str
   returned: when kind is image
 """
@@ -89,21 +94,38 @@ def read_member(archive, name):
     return member.read()
 
 
-def read_image_config(path):
-    """Returns (config bytes) of a docker-archive (manifest.json) or OCI archive (index.json)."""
+def blob_name(digest):
+    return "blobs/sha256/" + digest.split(":", 1)[1]
+
+
+def verify_blobs(archive):
+    """Every blob of an OCI layout is named by its sha256: a changed byte anywhere shows here."""
+    for member in archive.getmembers():
+        if member.isfile() and member.name.lstrip("./").startswith("blobs/sha256/"):
+            digest = hashlib.sha256()
+            handle = archive.extractfile(member)
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+            if digest.hexdigest() != member.name.rsplit("/", 1)[1]:
+                raise ValueError("blob %s does not match its digest: the archive was modified" % member.name)
+
+
+def read_image(path):
+    """Returns (config bytes, manifest digest or None) of an OCI archive (index.json) or docker-archive."""
     with tarfile.open(path, "r:*") as archive:
-        names = set(archive.getnames())
+        names = set(name.lstrip("./") for name in archive.getnames())
+        if "index.json" in names:
+            verify_blobs(archive)
+            descriptor = json.loads(read_member(archive, "index.json"))["manifests"][0]
+            manifest = json.loads(read_member(archive, blob_name(descriptor["digest"])))
+            if "manifests" in manifest:  # a nested index: take its first platform manifest
+                descriptor = manifest["manifests"][0]
+                manifest = json.loads(read_member(archive, blob_name(descriptor["digest"])))
+            return read_member(archive, blob_name(manifest["config"]["digest"])), descriptor["digest"]
         if "manifest.json" in names:
             manifest = json.loads(read_member(archive, "manifest.json"))
-            return read_member(archive, manifest[0]["Config"])
-        if "index.json" in names:
-            index = json.loads(read_member(archive, "index.json"))
-            descriptor = index["manifests"][0]
-            blob = json.loads(read_member(archive, "blobs/sha256/" + descriptor["digest"].split(":", 1)[1]))
-            if "manifests" in blob:  # a nested index: take the first platform manifest
-                blob = json.loads(read_member(archive, "blobs/sha256/" + blob["manifests"][0]["digest"].split(":", 1)[1]))
-            return read_member(archive, "blobs/sha256/" + blob["config"]["digest"].split(":", 1)[1])
-    raise ValueError("neither a docker-archive (manifest.json) nor an OCI archive (index.json)")
+            return read_member(archive, manifest[0]["Config"]), None
+    raise ValueError("neither an OCI archive (index.json) nor a docker-archive (manifest.json)")
 
 
 def main():
@@ -122,9 +144,10 @@ def main():
         if module.params["kind"] == "binary":
             result["arch"] = read_elf_arch(path)
         else:
-            config = read_image_config(path)
+            config, manifest_digest = read_image(path)
             result["arch"] = json.loads(config).get("architecture", "unknown")
             result["image_id"] = "sha256:" + hashlib.sha256(config).hexdigest()
+            result["manifest_digest"] = manifest_digest or ""
     except (ValueError, KeyError, IndexError, tarfile.TarError, OSError) as error:
         module.fail_json(msg="cannot read %s artifact %s: %s" % (module.params["kind"], path, error))
     result["sha256"] = hash_file(path)

@@ -9,6 +9,7 @@ import { listArtifactFiles, readManifests, resolveArtifacts } from './lib/artifa
 import { isDeploySuccessful, summarizeReport, type AnsibleReport } from './lib/deploy-report';
 import { readInventoryHosts } from './lib/inventory';
 import { normalizeOptions } from './lib/normalize-options';
+import { verifyContainerArtifacts } from './lib/verify-images';
 import type { DeployExecutorOptions } from './schema';
 
 /** Resolve artifacts → ansible-playbook deploy.yml (streamed) → summary table + JSON report. */
@@ -88,7 +89,7 @@ async function resolveDeployArtifacts(options: NormalizedDeployOptions) {
       `${relative(options.workspaceRoot, file)}: no SHA256SUMS or release.json records it; its checksum was taken now`,
     );
   }
-  return resolved.artifacts;
+  return verifyContainerArtifacts(options, resolved.artifacts);
 }
 
 function printSummary(

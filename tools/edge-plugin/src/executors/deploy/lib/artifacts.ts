@@ -9,6 +9,8 @@ export type OciArch = 'arm64' | 'amd64';
 export interface ArtifactEntry {
   path: string;
   sha256: string;
+  /** Images: the manifest digest the image target recorded (and the release signed). */
+  manifest_digest?: string;
 }
 export type ArtifactMap = Partial<Record<DeliveryMode, Partial<Record<OciArch, ArtifactEntry>>>>;
 
