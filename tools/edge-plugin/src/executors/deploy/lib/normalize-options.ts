@@ -52,9 +52,15 @@ export function normalizeOptions(
     healthTimeout: options.healthTimeout ?? 60,
     stabilityWindow: options.stabilityWindow ?? 10,
     keepReleases: options.keepReleases ?? 3,
-    extraVars: options.extraVars ?? {},
+    // The marker's optional stateDirectory: true gives the unit a writable state dir kept across releases.
+    extraVars: { edge_service_state_dir: readsStateDirectory(manifest), ...options.extraVars },
     reportFile: absolute(options.report ?? join('dist', marker.name, 'deploy-report.json')),
     json: options.json ?? false,
     verbose: options.verbose ?? false,
   };
+}
+
+function readsStateDirectory(manifest: Record<string, unknown>): boolean {
+  const marker = manifest['edgeship'] as Record<string, unknown> | undefined;
+  return marker?.['stateDirectory'] === true;
 }
