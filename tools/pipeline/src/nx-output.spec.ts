@@ -75,6 +75,14 @@ describe('parseNxOutput', () => {
     });
   });
 
+  it('reads headers that carry forwarded options', () => {
+    const figures = parseNxOutput(
+      '> nx run a:deploy --inventory=/x/y.yml\n> nx run b:format --foo=1  [existing outputs match the cache, left as is]\n',
+    );
+    assert.deepEqual(figures.tasks, ['a:deploy', 'b:format']);
+    assert.deepEqual(figures.cachedTasks, ['b:format']);
+  });
+
   it('counts a task once even when its header is printed again', () => {
     assert.deepEqual(parseNxOutput('> nx run a:test\n> nx run a:test\n').tasks, ['a:test']);
   });

@@ -7,8 +7,9 @@ export interface NxRunFigures {
   failedTasks: string[];
 }
 
-// "> nx run hello-edge:bundle" or "> nx run hello-edge:lock  [existing outputs match the cache, left as is]"
-const TASK_HEADER = /^> nx run (\S+?)(?:\s+\[([^\]]+)\])?\s*$/;
+// "> nx run hello-edge:bundle", "> nx run hello-edge:lock  [existing outputs match the cache, left as is]",
+// "> nx run hello-edge:deploy --inventory=/i.yml  [local cache]": forwarded options sit between the two.
+const TASK_HEADER = /^> nx run (\S+)(.*?)(?:\s+\[([^\]]+)\])?\s*$/;
 const FAILED_HEADER = /^Failed tasks:\s*$/;
 const LIST_ITEM = /^- (\S+:\S+)\s*$/;
 
@@ -28,7 +29,7 @@ export function parseNxOutput(output: string): NxRunFigures {
     if (header) {
       const task = header[1]!;
       if (!tasks.includes(task)) tasks.push(task);
-      if (header[2]?.includes('cache') && !cachedTasks.includes(task)) cachedTasks.push(task);
+      if (header[3]?.includes('cache') && !cachedTasks.includes(task)) cachedTasks.push(task);
       isInFailedList = false;
       continue;
     }

@@ -117,6 +117,8 @@ describe('pipeline runner', () => {
     const run = runCli(['--all', '--stages', 'deploy', '--inventory', 'inventory.yml'], { CI: 'true' });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`deploy ran --inventory=${join(root, 'inventory.yml')}`));
+    // The summary counts the deploy tasks, whose headers carry the forwarded option.
+    assert.match(run.stdout, /^deploy\s+6\s+\d+\s+\d+\s+[\d.]+ s\s+ok\s*$/m);
   });
 
   it('refuses a deploy without inventory in CI before running anything', () => {

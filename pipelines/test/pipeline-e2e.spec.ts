@@ -1,0 +1,128 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fleetDown, fleetUp, type FleetUpResult } from '../../tools/edge-fleet/src/index';
+import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
+import { commitAll, copyWorkspaceToThrowawayRepo } from '../../tools/edge-plugin/src/testing/workspace-copy';
+import {
+  fetchJson,
+  listAffectedProjects,
+  readPipelineReport,
+  readPublishedPorts,
+  runNx,
+  runPipelineCli,
+  startThrowawayRegistry,
+  tasksOfOtherProjects,
+  type PipelineReport,
+  type ThrowawayRegistry,
+} from './pipeline-harness';
+
+// Issue 7, point 4, on a throwaway history of this workspace, its own registry and a real fleet of
+// two arm64 nodes: generate a service and commit; only it is affected; the local pipeline builds,
+// releases and deploys only it; it answers /version on every node; nothing of the other services ran.
+const FLEET = 'pipe-e2e';
+const SERVICE = 'e2e-probe';
+const OTHER_SERVICES = ['hello-edge', 'telemetry-gateway'];
+
+describe(
+  'pipeline end to end: a new service, affected alone, shipped alone',
+  { timeout: 60 * 60_000 },
+  () => {
+    let root: string;
+    let registry: ThrowawayRegistry | undefined;
+    let fleet: FleetUpResult | undefined;
+    let affected: string[] = [];
+    let report: PipelineReport | undefined;
+
+    before(async () => {
+      root = copyWorkspaceToThrowawayRepo();
+      registry = await startThrowawayRegistry(join(root, '.edgeship', 'registry'));
+    });
+
+    after(async () => {
+      await registry?.stop();
+      if (process.env.EDGESHIP_KEEP_E2E) {
+        console.error(`kept ${root} and fleet ${FLEET} (EDGESHIP_KEEP_E2E)`);
+        return;
+      }
+      if (fleet)
+        await fleetDown(FLEET, { workspaceRoot: root }).catch((error: unknown) => console.error(error));
+      const images = await runCommand(
+        'docker',
+        ['images', '--quiet', '--filter', `reference=edgeship/${SERVICE}`],
+        {
+          check: false,
+        },
+      );
+      const ids = [...new Set(images.stdout.split('\n').filter(Boolean))];
+      if (ids.length > 0) await runCommand('docker', ['rmi', '--force', ...ids], { check: false });
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    it('nx g creates the service and, once committed, nx affected lists only it', () => {
+      const generate = runNx(root, [
+        'g',
+        '@edgeship/edge-plugin:service',
+        SERVICE,
+        '--install=lockfile-only',
+      ]);
+      assert.equal(generate.code, 0, generate.output);
+      commitAll(root, `add ${SERVICE}`);
+      affected = listAffectedProjects(root, 'HEAD~1', 'HEAD');
+      assert.deepEqual(
+        affected,
+        [SERVICE],
+        'only the new service may be affected: a lockfile change that names no moved package must not affect ' +
+          'every project (nx.json pluginsConfig["@nx/js"].projectsAffectedByDependencyUpdates = "auto"), and the ' +
+          "other services' lock targets must not take every package.json and the whole lockfile as input",
+      );
+    });
+
+    it('the local pipeline builds, releases and deploys only the new service', async () => {
+      // With other projects affected the pipeline would rebuild and redeploy them too: stop here.
+      assert.deepEqual(
+        affected,
+        [SERVICE],
+        'not run: nx affected selects more than the new service (first test)',
+      );
+      await fleetDown(FLEET, { workspaceRoot: root });
+      fleet = await fleetUp({ name: FLEET, nodes: 2, arch: 'arm64', workspaceRoot: root });
+      const run = runPipelineCli(
+        root,
+        ['--base', 'HEAD~1', '--head', 'HEAD', '--inventory', fleet.inventoryPath, '--json'],
+        { EDGESHIP_REGISTRY: registry!.address },
+      );
+      report = readPipelineReport(run);
+      assert.equal(report.scope.kind, 'affected');
+      const byStage = Object.fromEntries(report.stages.map((s) => [s.stage, s]));
+      for (const stage of ['format', 'lock', 'test', 'bundle', 'image', 'release', 'deploy']) {
+        assert.equal(byStage[stage]?.status, 'ok', stage);
+        assert.ok(byStage[stage]!.executedTasks.includes(`${SERVICE}:${stage}`), `${SERVICE}:${stage} ran`);
+      }
+      assert.ok(existsSync(join(root, 'dist', SERVICE, 'release.json')), 'release.json written');
+    });
+
+    it('the other services were neither rebuilt nor redeployed', () => {
+      assert.ok(report, 'no pipeline report (previous test)');
+      const ran = report.stages.flatMap((s) => s.executedTasks);
+      assert.deepEqual(tasksOfOtherProjects(ran, [SERVICE]), [], 'tasks of other projects executed');
+      const seen = report.stages.flatMap((s) => s.tasks);
+      assert.deepEqual(tasksOfOtherProjects(seen, [SERVICE]), [], 'tasks of other projects even considered');
+      for (const other of OTHER_SERVICES)
+        assert.equal(existsSync(join(root, 'dist', other)), false, `${other} built`);
+    });
+
+    it('answers /version on every node of the fleet', async () => {
+      assert.ok(report && fleet, 'no pipeline report (previous test)');
+      const manifest = JSON.parse(readFileSync(join(root, 'packages', SERVICE, 'package.json'), 'utf8'));
+      const ports = readPublishedPorts(fleet.inventoryPath, manifest.edgeship.port as number);
+      assert.equal(Object.keys(ports).length, 2);
+      for (const [node, port] of Object.entries(ports)) {
+        const version = await fetchJson(`http://127.0.0.1:${port}/version`);
+        assert.equal(version.name, SERVICE, node);
+        assert.equal(version.version, '0.1.0', node);
+      }
+    });
+  },
+);
