@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../../../lib/errors';
+import { displayPath } from './display-path';
 
 type InventoryGroup = {
   hosts?: Record<string, unknown> | null;
@@ -13,7 +13,7 @@ type InventoryGroup = {
  * of `group`: the report marks the ones the rollout did not reach. INI inventories are left to Ansible.
  */
 export function readInventoryHosts(file: string, group: string, workspaceRoot: string): string[] | undefined {
-  const shown = relative(workspaceRoot, file) || file;
+  const shown = displayPath(workspaceRoot, file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
