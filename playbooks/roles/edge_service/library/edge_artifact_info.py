@@ -85,10 +85,13 @@ def read_elf_arch(path):
 
 
 def read_member(archive, name):
-    try:
-        member = archive.extractfile(name)
-    except KeyError:
-        member = None
+    member = None
+    for candidate in (name, "./" + name):  # tar -C dir . writes ./-prefixed names
+        try:
+            member = archive.extractfile(candidate)
+            break
+        except KeyError:
+            continue
     if member is None:
         raise ValueError("missing %s in the image archive" % name)
     return member.read()
