@@ -1,0 +1,59 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { runCommand } from '../../../lib/run-command';
+import type { NodeOutcome } from '../lib/deploy-report';
+
+export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
+
+/** The context Nx gives the deploy executor for a service of this workspace. */
+export function contextFor(service: string): ExecutorContext {
+  return {
+    root: WORKSPACE_ROOT,
+    cwd: WORKSPACE_ROOT,
+    isVerbose: false,
+    projectName: service,
+    projectsConfigurations: { version: 2, projects: { [service]: { root: `packages/${service}` } } },
+  } as unknown as ExecutorContext;
+}
+
+/** GET through the node's port published on 127.0.0.1 (the way a person checks a fleet node). */
+export function getJson(port: number, path: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, timeout: 10_000 }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }),
+      );
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET 127.0.0.1:${port}${path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function readReport(file: string): Promise<{ success: boolean; nodes: NodeOutcome[] }> {
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
+/** `systemd-analyze security` of a unit on a node container: the overall exposure level (0 = best, 10 = worst). */
+export async function readExposure(container: string, unit: string): Promise<number> {
+  const { stdout } = await runCommand('docker', [
+    'exec',
+    container,
+    'systemd-analyze',
+    'security',
+    '--no-pager',
+    unit,
+  ]);
+  const match = /Overall exposure level for \S+: (\d+(?:\.\d+)?)/.exec(stdout);
+  if (!match) throw new Error(`no exposure level in systemd-analyze output:\n${stdout}`);
+  return Number(match[1]);
+}
+
+/** Runs a command on a node container, for facts the test checks behind the deploy's back. */
+export async function execOnNode(container: string, args: string[]): Promise<string> {
+  return (await runCommand('docker', ['exec', container, ...args])).stdout;
+}

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { SeaArch } from '../../bundle/lib/arch';
+import { ensureRuntimes } from '../../bundle/lib/fetch-runtime';
+import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
+import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
+import { writeExecutables } from '../../bundle/lib/write-executables';
+
+export interface ReleaseVariant {
+  workspaceRoot: string;
+  service: string;
+  /** The version the variant reports on /version: a one-line change of the real service. */
+  version: string;
+  /** false: /healthz answers 503 while the process runs and tells systemd READY=1. */
+  isHealthy: boolean;
+  archs: SeaArch[];
+  outDir: string;
+}
+
+/**
+ * Answers 503 on /healthz in front of the real service: the failure mode the health gate exists for
+ * (the unit starts, READY=1 arrives, yet the service is not healthy).
+ */
+const BREAK_HEALTHZ = `{const http=require('node:http');const create=http.createServer;http.createServer=(handler)=>create((req,res)=>req.url==='/healthz'?res.writeHead(503,{'content-type':'application/json'}).end('{"status":"broken"}'):handler(req,res));}\n`;
+
+/** The real bundle (dist/<svc>/bundle/main.js) with another version baked in where esbuild inlined package.json. */
+export function setBundledVersion(bundle: string, service: string, version: string): string {
+  const pattern = new RegExp(
+    `(\\{\\s*"?name"?\\s*:\\s*"${service}"\\s*,\\s*"?version"?\\s*:\\s*")[^"]+(")`,
+    'g',
+  );
+  const matches = bundle.match(pattern) ?? [];
+  if (matches.length !== 1)
+    throw new Error(
+      `expected the inlined package.json of ${service} once in the bundle, found ${matches.length}`,
+    );
+  return bundle.replace(pattern, `$1${version}$2`);
+}
+
+/**
+ * Builds single executables of a variant of the real service with the bundle target's own code (pinned
+ * runtime, SEA blob, postject), into <outDir>/<service>-<version>/bin with a SHA256SUMS beside them that
+ * stands in for the build's manifest. Returns that artifact directory.
+ */
+export async function writeReleaseVariant(variant: ReleaseVariant): Promise<string> {
+  const { workspaceRoot, service, version } = variant;
+  const artifactDir = join(variant.outDir, `${service}-${version}${variant.isHealthy ? '' : '-unhealthy'}`);
+  await mkdir(join(artifactDir, 'bundle'), { recursive: true });
+  const source = await readFile(join(workspaceRoot, 'dist', service, 'bundle', 'main.js'), 'utf8');
+  const bundleFile = join(artifactDir, 'bundle', 'main.js');
+  await writeFile(
+    bundleFile,
+    (variant.isHealthy ? '' : BREAK_HEALTHZ) + setBundledVersion(source, service, version),
+  );
+  const blobArch: SeaArch = process.arch === 'arm64' ? 'arm64' : 'x64';
+  const { runtimes, blobRuntime } = await ensureRuntimes(
+    readPinnedRuntime(workspaceRoot).version,
+    variant.archs,
+    blobArch,
+    resolveCacheRoot(process.env, workspaceRoot),
+  );
+  const built = await writeExecutables({ service, bundleFile, workDir: artifactDir, runtimes, blobRuntime });
+  const sums = await Promise.all(
+    built.map(async (file) => `${await sha256Of(file.file)}  ${basename(file.file)}\n`),
+  );
+  await writeFile(join(artifactDir, 'bin', 'SHA256SUMS'), sums.join(''));
+  return artifactDir;
+}
+
+async function sha256Of(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+}
