@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,10 @@ import {
   type RuntimeRequest,
 } from './fetch-runtime';
 import { resolveCacheRoot } from './runtime-cache';
+import { createTempDir } from '../test/temp-folders';
+import { quietStdout } from '../test/quiet-stdout';
+
+quietStdout();
 
 const request: RuntimeRequest = {
   version: '24.21.0',
@@ -88,7 +92,7 @@ describe('ensureRuntime against a broken registry', () => {
   after(() => registry.close());
 
   const attempt = (registryUrl: string) => {
-    const cacheRoot = mkdtempSync(join(tmpdir(), 'edgeship-runtime-cache-'));
+    const cacheRoot = createTempDir('edgeship-runtime-cache-');
     const env = {
       npm_config_registry: registryUrl,
       npm_config_cache: join(cacheRoot, 'npm'),

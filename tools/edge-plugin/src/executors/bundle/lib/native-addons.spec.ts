@@ -2,17 +2,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createFixtureWorkspace, npmInstall } from '../../../testing/fixture-workspace';
+import { npmInstall } from '../../../testing/fixture-workspace';
 import {
   describeNativeAddons,
   findNativeAddons,
   listProductionPackages,
   resolvePackageDir,
 } from './native-addons';
+import { createTempWorkspace } from '../test/temp-folders';
 
 /** svc → pure → gyp-addon; svc → @ws/lib (workspace symlink) → prebuilt; dev-only is not production. */
 function createTree(): string {
-  const root = createFixtureWorkspace({
+  const root = createTempWorkspace({
     'package.json': { name: 'ws', private: true, devDependencies: { 'dev-only': '1.0.0' } },
     'packages/svc/package.json': { name: 'svc', dependencies: { pure: '1.0.0', '@ws/lib': '*' } },
     'packages/lib/package.json': { name: '@ws/lib', dependencies: { prebuilt: '2.0.0' } },
@@ -63,7 +64,7 @@ describe('findNativeAddons', () => {
   });
 
   it('finds a real native package from the registry (bufferutil) and names the way out', () => {
-    const root = createFixtureWorkspace({
+    const root = createTempWorkspace({
       'package.json': { name: 'ws', private: true, workspaces: ['packages/*'] },
       'packages/svc/package.json': { name: 'svc', version: '1.0.0', dependencies: { bufferutil: '4.1.0' } },
     });

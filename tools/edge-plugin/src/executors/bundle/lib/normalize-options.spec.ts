@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { executorContext } from '../../../testing/executor-context';
-import { createFixtureWorkspace, writeFixtureFile } from '../../../testing/fixture-workspace';
+import { writeFixtureFile } from '../../../testing/fixture-workspace';
 import { normalizeOptions, resolveOutputDir } from './normalize-options';
+import { createTempWorkspace } from '../test/temp-folders';
 
 function createWorkspace(): string {
-  return createFixtureWorkspace({
+  return createTempWorkspace({
     'package.json': { name: 'ws', edgeship: { runtime: { node: '24.21.0' } } },
     'tsconfig.base.json': { compilerOptions: {} },
     'packages/svc/package.json': { name: 'svc', version: '1.0.0', edgeship: { kind: 'service', port: 8101 } },

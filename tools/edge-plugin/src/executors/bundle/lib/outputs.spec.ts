@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
 import { createWorkDir, promoteOutputs, removeOutputs } from './outputs';
+import { createTempWorkspace } from '../test/temp-folders';
 
 describe('outputs', () => {
   it('work happens under .edgeship/tmp, not in dist/', async () => {
-    const root = createFixtureWorkspace({});
+    const root = createTempWorkspace({});
     const workDir = await createWorkDir(root, 'svc');
     assert.ok(workDir.startsWith(join(root, '.edgeship', 'tmp', 'bundle-svc-')));
   });
 
   it('promoteOutputs replaces bundle/ and bin/ whole and leaves the rest of dist/<svc> alone', async () => {
-    const root = createFixtureWorkspace({
+    const root = createTempWorkspace({
       'dist/svc/bin/old-executable': 'old',
       'dist/svc/lock/package.json': '{}',
       'work/bundle/main.js': 'new bundle',
@@ -27,7 +27,7 @@ describe('outputs', () => {
   });
 
   it('removeOutputs clears only what the bundle target owns', async () => {
-    const root = createFixtureWorkspace({ 'dist/svc/lock/package.json': '{}' });
+    const root = createTempWorkspace({ 'dist/svc/lock/package.json': '{}' });
     mkdirSync(join(root, 'dist/svc/bin'), { recursive: true });
     writeFileSync(join(root, 'dist/svc/bundle.txt'), '');
     await removeOutputs(join(root, 'dist/svc'));

@@ -3,12 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ToolError } from '../../../lib/errors';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
 import type { EsbuildInput } from './esbuild-options';
 import { runEsbuild } from './run-esbuild';
+import { createTempWorkspace } from '../test/temp-folders';
 
 function createWorkspace(main: string): EsbuildInput {
-  const root = createFixtureWorkspace({
+  const root = createTempWorkspace({
     'tsconfig.base.json': {
       compilerOptions: { baseUrl: '.', paths: { '@ws/kit': ['packages/kit/src/index.ts'] } },
     },

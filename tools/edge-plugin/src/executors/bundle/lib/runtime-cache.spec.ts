@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
 import {
   formatChecksum,
   hashFile,
@@ -10,6 +9,7 @@ import {
   resolveCacheRoot,
   runtimeCachePaths,
 } from './runtime-cache';
+import { createTempWorkspace } from '../test/temp-folders';
 
 describe('resolveCacheRoot', () => {
   it('prefers EDGESHIP_CACHE_DIR, resolved against the workspace', () => {
@@ -50,7 +50,7 @@ describe('runtimeCachePaths', () => {
 });
 
 describe('isRuntimeCached', () => {
-  const root = createFixtureWorkspace({});
+  const root = createTempWorkspace({});
   const paths = runtimeCachePaths(root, '24.21.0', 'x64');
   mkdirSync(paths.dir, { recursive: true });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
 import { parseRuntimeVersion, readPinnedRuntime } from './runtime-version';
+import { createTempWorkspace } from '../test/temp-folders';
 
 describe('parseRuntimeVersion', () => {
   it('accepts one exact version', () => {
@@ -28,14 +28,14 @@ describe('parseRuntimeVersion', () => {
 
 describe('readPinnedRuntime', () => {
   it('reads the pin from the root package.json', () => {
-    const root = createFixtureWorkspace({
+    const root = createTempWorkspace({
       'package.json': { name: 'w', edgeship: { runtime: { node: '24.21.0' } } },
     });
     assert.equal(readPinnedRuntime(root).version, '24.21.0');
   });
 
   it('says what to add when the pin is missing', () => {
-    const root = createFixtureWorkspace({ 'package.json': { name: 'w' } });
+    const root = createTempWorkspace({ 'package.json': { name: 'w' } });
     assert.throws(() => readPinnedRuntime(root), /package\.json: edgeship\.runtime\.node is missing/);
   });
 });

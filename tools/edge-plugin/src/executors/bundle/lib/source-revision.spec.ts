@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
 import { formatRevision, gitRevisionArgs, resolveSourceRevision } from './source-revision';
+import { createTempWorkspace } from '../test/temp-folders';
 
 describe('formatRevision', () => {
   const sha = 'a'.repeat(40);
@@ -29,7 +29,7 @@ describe('formatRevision', () => {
 
 describe('resolveSourceRevision', () => {
   it('is the last commit that touched the inputs, not HEAD', async () => {
-    const root = createFixtureWorkspace({ 'packages/a/main.ts': '1', 'packages/b/main.ts': '1' });
+    const root = createTempWorkspace({ 'packages/a/main.ts': '1', 'packages/b/main.ts': '1' });
     const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
     git('init', '-q');
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.');
@@ -43,6 +43,6 @@ describe('resolveSourceRevision', () => {
   });
 
   it('is undefined outside a git work tree', async () => {
-    assert.equal(await resolveSourceRevision(createFixtureWorkspace({ 'a.ts': '' }), ['a.ts']), undefined);
+    assert.equal(await resolveSourceRevision(createTempWorkspace({ 'a.ts': '' }), ['a.ts']), undefined);
   });
 });

@@ -4,11 +4,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
 import { ensureRuntime } from './fetch-runtime';
 import { resolveCacheRoot } from './runtime-cache';
 import { readPinnedRuntime } from './runtime-version';
 import { writeExecutables } from './write-executables';
+import { createTempWorkspace } from '../test/temp-folders';
+import { quietStdout } from '../test/quiet-stdout';
+
+quietStdout();
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
 
@@ -22,7 +25,7 @@ describe('writeExecutables', () => {
       pinFile: 'package.json',
     });
     const build = async () => {
-      const workDir = createFixtureWorkspace({
+      const workDir = createTempWorkspace({
         'bundle/main.js':
           "console.log(JSON.stringify({ sea: require('node:sea').isSea(), arch: process.arch, node: process.version }));\n",
       });

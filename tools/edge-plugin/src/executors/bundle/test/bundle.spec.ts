@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { captureOutput } from '../../../testing/capture-output';
@@ -12,6 +11,10 @@ import { readPinnedRuntime } from '../lib/runtime-version';
 import { findClosedPort, startTamperedRegistry } from './fake-registry';
 import { createServiceWorkspace, REPO_ROOT } from './fixture-service';
 import { emulationEnv, getJson, startExecutable } from './run-executable';
+import { createTempDir } from './temp-folders';
+import { quietStdout } from './quiet-stdout';
+
+quietStdout();
 
 /** The real example service when it exists; otherwise a fixture service on the real service-kit. */
 function pickService(): { root: string; name: string } {
@@ -26,7 +29,7 @@ async function runBundle(root: string, name: string, options = {}) {
 
 describe('bundle: single executables that run on both arches', () => {
   const service = pickService();
-  const outputDir = mkdtempSync(join(tmpdir(), 'edgeship-bundle-out-'));
+  const outputDir = createTempDir('edgeship-bundle-out-');
   const { version } = readPinnedRuntime(REPO_ROOT);
   before(async () => {
     const { result, output } = await runBundle(service.root, service.name, { outputPath: outputDir });
@@ -64,7 +67,7 @@ describe('bundle: bad input fails clearly and leaves nothing half-written in dis
   const saved = { ...process.env };
   let cacheDir: string;
   before(() => {
-    cacheDir = mkdtempSync(join(tmpdir(), 'edgeship-empty-cache-'));
+    cacheDir = createTempDir('edgeship-empty-cache-');
   });
   after(() => {
     process.env = saved;

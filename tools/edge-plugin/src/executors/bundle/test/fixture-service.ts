@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
 import { readPinnedRuntime } from '../lib/runtime-version';
+import { createTempWorkspace } from './temp-folders';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
 const SERVICE_KIT = join(REPO_ROOT, 'packages', 'service-kit', 'src', 'index.ts');
@@ -26,7 +26,7 @@ export interface FixtureOptions {
  */
 export function createServiceWorkspace(options: FixtureOptions = {}): { root: string; name: string } {
   const name = options.name ?? 'fixture-edge';
-  const root = createFixtureWorkspace({
+  const root = createTempWorkspace({
     'package.json': {
       name: 'fixture-workspace',
       private: true,
