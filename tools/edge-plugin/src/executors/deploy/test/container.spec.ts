@@ -56,7 +56,7 @@ describe('container delivery on a real amd64 fleet with podman', { timeout: 60 *
     await rm(workDir, { recursive: true, force: true });
   });
 
-  it('loads the image into podman and serves /version through 127.0.0.1, with a state dir that survives', async () => {
+  it('loads the image into podman and serves /version through 127.0.0.1, with its state directory', async () => {
     const { success, report } = await deploy(artifactDir);
     assert.equal(success, true, JSON.stringify(report.nodes));
     for (const host of inventory.hosts) {

@@ -128,6 +128,38 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     assert.deepEqual(await readVersions(), [versions.v2, versions.v2]);
   });
 
+  it('delivers the container service as its executable where podman cannot run, hardened, with a state dir', async () => {
+    const gateway = 'telemetry-gateway';
+    await runCommand('npx', ['nx', 'run', `${gateway}:image`], { cwd: WORKSPACE_ROOT, stream: true });
+    const artifactDir = join(workDir, gateway);
+    await cp(join(WORKSPACE_ROOT, 'dist', gateway, 'image'), join(artifactDir, 'image'), { recursive: true });
+    await cp(join(WORKSPACE_ROOT, 'dist', gateway, 'bin'), join(artifactDir, 'bin'), { recursive: true });
+    const result = await deployExecutor(
+      {
+        inventory: inventory.path,
+        artifactDir,
+        report: reportFile,
+        serial: '100%',
+        healthTimeout: 60,
+        stabilityWindow: 5,
+        extraVars: { edge_service_state_dir: true },
+      },
+      contextFor(gateway),
+    );
+    const report = await readReport(reportFile);
+    assert.equal(result.success, true, JSON.stringify(report.nodes));
+    assert.deepEqual(
+      report.nodes.map((n) => n.delivery),
+      ['binary', 'binary'],
+    );
+    for (const host of inventory.hosts) {
+      assert.equal((await getJson(host.publishedPorts.get(8102)!, '/version')).body.name, gateway);
+      const exposure = await readExposure(host.container, `edgeship-${gateway}.service`);
+      assert.ok(exposure <= 2.0, `${host.name}: exposure ${exposure}`);
+      await execOnNode(host.container, ['test', '-d', `/var/lib/private/edgeship-${gateway}`]);
+    }
+  });
+
   it('refuses a tampered artifact before anything on a node changes', async () => {
     const tampered = join(workDir, 'tampered');
     await cp(artifacts.v2, tampered, { recursive: true });
