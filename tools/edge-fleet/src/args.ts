@@ -44,8 +44,9 @@ Options:
   --arch A        ${FLEET_ARCHES.join(' or ')} (default arm64: genuine aarch64 through QEMU emulation, slow;
                   amd64 nodes run at native speed and carry podman for container delivery)
   --name F        fleet name (default "${DEFAULT_FLEET_NAME}"); objects are named edgeship-<F>-<n>
-  --port-base P   first host port of the fleet (default: derived from the fleet name). Node n gets
-                  ssh on P+32(n-1) and container ports 8100..8119 on the 20 ports after it, all on 127.0.0.1
+  --port-base P   first host port of a new fleet (default: a block in 10240..32767 derived from the
+                  fleet name, or the next free block if another fleet holds it). Node n gets ssh on
+                  P+32(n-1) and container ports 8100..8119 on the 20 ports after it, all on 127.0.0.1
   --json          status as JSON
   -h, --help      this text
 

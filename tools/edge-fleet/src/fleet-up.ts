@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { logger } from '../../edge-plugin/src/lib/logger';
 import { runCommand } from '../../edge-plugin/src/lib/run-command';
 import { listFleetContainers, listFleetNetworks, type FleetContainer } from './docker';
-import { checkMatchesExisting, checkNamesAreFree, checkPortsAreFree } from './up-checks';
+import { checkMatchesExisting, checkNamesAreFree, checkPortsAreFree, choosePortBase } from './up-checks';
 import {
   parseInventory,
   renderInventory,
@@ -23,7 +23,7 @@ import {
 } from './names';
 import { installAuthorizedKey, runNodeContainer, waitForSystemRunning } from './node-container';
 import { ensureNodeImage } from './node-image';
-import { allocateFleetPorts, derivePortBase, hostPortsOf, validatePortBase } from './ports';
+import { allocateFleetPorts, hostPortsOf, validatePortBase } from './ports';
 import { checkDockerEngine } from './preflight';
 import { ensureFleetKey, waitForSsh } from './ssh';
 import { fleetDirOf, inventoryPathOf, privateKeyPathOf, resolveWorkspaceRoot } from './workspace';
@@ -65,14 +65,14 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<FleetUpResu
   await checkDockerEngine();
   const existing = await listFleetContainers(name);
   checkMatchesExisting(name, nodes, arch, options.portBase, existing);
-  const portBase = existing[0]?.portBase ?? options.portBase ?? derivePortBase(name);
+  await checkNamesAreFree(
+    name,
+    Array.from({ length: nodes }, (_, i) => i + 1),
+  );
+  const portBase = existing[0]?.portBase ?? options.portBase ?? (await choosePortBase(name, nodes));
   const plan = allocateFleetPorts(portBase, nodes);
   const toCreate = plan.filter((p) => !existing.some((c) => c.node === p.node));
 
-  await checkNamesAreFree(
-    name,
-    plan.map((p) => p.node),
-  );
   await checkPortsAreFree(toCreate.flatMap(hostPortsOf));
 
   const image =

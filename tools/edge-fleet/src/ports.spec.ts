@@ -3,8 +3,10 @@ import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import {
   allocateFleetPorts,
+  candidatePortBases,
   derivePortBase,
   findBusyPorts,
+  findFreePortBase,
   hostPortsOf,
   isPortFree,
   PORTS_PER_FLEET,
@@ -58,5 +60,28 @@ describe('free-port check', () => {
       await new Promise((resolve) => server.close(resolve));
     }
     assert.equal(await isPortFree(taken), true);
+  });
+});
+
+describe('findFreePortBase', () => {
+  it("tries the name's own block first, then every other block once", () => {
+    const bases = candidatePortBases('lab');
+    assert.equal(bases[0], derivePortBase('lab'));
+    assert.equal(new Set(bases).size, bases.length);
+    assert.equal(bases.length, (32768 - 10240) / PORTS_PER_FLEET);
+  });
+
+  it('moves on when a port of the own block is taken', async () => {
+    const [own] = candidatePortBases('portprobe');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(own! + 5, '127.0.0.1', resolve));
+    try {
+      const base = await findFreePortBase('portprobe', 1);
+      assert.notEqual(base, own);
+      assert.ok(candidatePortBases('portprobe').includes(base!));
+      assert.deepEqual(await findBusyPorts(allocateFleetPorts(base!, 1).flatMap(hostPortsOf)), []);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -14,7 +14,7 @@ export const SERVICE_PORTS: readonly number[] = Array.from(
 export const PORTS_PER_NODE = 32;
 export const PORTS_PER_FLEET = PORTS_PER_NODE * MAX_NODES;
 /** Derived fleets live in 10240..32767, below Linux's ephemeral range (32768+), so outgoing
- *  connections never squat on them; two names may still share a slot, which the free-port check catches. */
+ *  connections never squat on them. 88 blocks: two names can share one, hence findFreePortBase. */
 const DERIVED_FIRST_PORT = 10240;
 const DERIVED_SLOTS = (32768 - DERIVED_FIRST_PORT) / PORTS_PER_FLEET;
 
@@ -25,9 +25,30 @@ export interface NodePorts {
   services: Map<number, number>;
 }
 
-/** The same fleet name always gets the same ports, so inventories and bookmarks stay valid across up/down. */
+/** The same fleet name gets the same ports on every `up`, so inventories and bookmarks stay valid. */
 export function derivePortBase(fleet: string): number {
-  return DERIVED_FIRST_PORT + (hashName(fleet) % DERIVED_SLOTS) * PORTS_PER_FLEET;
+  return candidatePortBases(fleet)[0]!;
+}
+
+/** The name's own block first, then the following ones (wrapping): the order a fleet looks for room. */
+export function candidatePortBases(fleet: string): number[] {
+  const own = hashName(fleet) % DERIVED_SLOTS;
+  return Array.from(
+    { length: DERIVED_SLOTS },
+    (_, i) => DERIVED_FIRST_PORT + ((own + i) % DERIVED_SLOTS) * PORTS_PER_FLEET,
+  );
+}
+
+/**
+ * The first block whose ports for `nodes` nodes are all free. On a shared machine another fleet
+ * (whose name shares the block, or which chose --port-base) may hold the name's own block already.
+ */
+export async function findFreePortBase(fleet: string, nodes: number): Promise<number | undefined> {
+  for (const base of candidatePortBases(fleet)) {
+    const ports = allocateFleetPorts(base, nodes).flatMap(hostPortsOf);
+    if ((await findBusyPorts(ports)).length === 0) return base;
+  }
+  return undefined;
 }
 
 export function validatePortBase(base: number, source = 'edge-fleet up'): number {

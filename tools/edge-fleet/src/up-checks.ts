@@ -1,7 +1,8 @@
 import { ConfigError } from '../../edge-plugin/src/lib/errors';
 import { findNameClashes, type FleetContainer } from './docker';
 import { containerNameOf, networkNameOf, type FleetArch } from './names';
-import { findBusyPorts } from './ports';
+import { logger } from '../../edge-plugin/src/lib/logger';
+import { derivePortBase, findBusyPorts, findFreePortBase, PORTS_PER_FLEET } from './ports';
 
 const SOURCE = 'edge-fleet up';
 
@@ -67,4 +68,23 @@ export async function checkPortsAreFree(ports: number[]): Promise<void> {
     busy.length === 1 ? first : busy.join(','),
     `Already in use (see \`ss -ltnp 'sport = :${first}'\`). Free it, or give the fleet another range with --port-base P (it uses P..P+255), or another --name.`,
   );
+}
+
+/** A new fleet without --port-base: its own block, or the next free one when another fleet holds it. */
+export async function choosePortBase(name: string, nodes: number): Promise<number> {
+  const base = await findFreePortBase(name, nodes);
+  if (base === undefined) {
+    throw new ConfigError(
+      '127.0.0.1',
+      'ports',
+      '10240..32767',
+      `No block of ${PORTS_PER_FLEET} ports there has ${nodes} node(s) worth free. Take down fleets you no longer need (edge-fleet down --name F), or pass --port-base P.`,
+    );
+  }
+  if (base !== derivePortBase(name)) {
+    logger.info(
+      `fleet ${name}: ports from ${derivePortBase(name)} are taken, using ${base}..${base + PORTS_PER_FLEET - 1}`,
+    );
+  }
+  return base;
 }
