@@ -3,13 +3,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  findRecordedChecksum,
-  hashFile,
-  listArtifactFiles,
-  readManifests,
-  resolveArtifacts,
-} from './artifacts';
+import { hashFile } from '../../bundle/lib/runtime-cache';
+import { findRecordedChecksum, listArtifactFiles, readManifests, resolveArtifacts } from './artifacts';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);

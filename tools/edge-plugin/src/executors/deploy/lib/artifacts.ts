@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { DeliveryMode } from '../../../plugins/marker';
+import { hashFile } from '../../bundle/lib/runtime-cache';
 
 /** OCI architecture names: what nodes report through the role's arch map and what the role keys artifacts by. */
 export type OciArch = 'arm64' | 'amd64';
@@ -109,16 +109,6 @@ export function readManifests(artifactDir: string): { file: string; text: string
   return candidates
     .filter((file) => existsSync(file))
     .map((file) => ({ file, text: readFileSync(file, 'utf8') }));
-}
-
-export function hashFile(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 export interface ResolvedArtifacts {

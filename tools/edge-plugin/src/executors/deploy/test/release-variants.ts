@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { SeaArch } from '../../bundle/lib/arch';
 import { ensureRuntimes } from '../../bundle/lib/fetch-runtime';
-import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
+import { hashFile, resolveCacheRoot } from '../../bundle/lib/runtime-cache';
 import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 import { writeExecutables } from '../../bundle/lib/write-executables';
 
@@ -62,14 +61,8 @@ export async function writeReleaseVariant(variant: ReleaseVariant): Promise<stri
   );
   const built = await writeExecutables({ service, bundleFile, workDir: artifactDir, runtimes, blobRuntime });
   const sums = await Promise.all(
-    built.map(async (file) => `${await sha256Of(file.file)}  ${basename(file.file)}\n`),
+    built.map(async (file) => `${await hashFile(file.file)}  ${basename(file.file)}\n`),
   );
   await writeFile(join(artifactDir, 'bin', 'SHA256SUMS'), sums.join(''));
   return artifactDir;
-}
-
-async function sha256Of(file: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
 }
