@@ -66,14 +66,6 @@ from ansible.module_utils.basic import AnsibleModule
 ELF_MACHINES = {0xB7: "arm64", 0x3E: "amd64", 0x28: "arm", 0x03: "386"}
 
 
-def hash_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_elf_arch(path):
     with open(path, "rb") as handle:
         header = handle.read(20)
@@ -153,7 +145,7 @@ def main():
             result["manifest_digest"] = manifest_digest or ""
     except (ValueError, KeyError, IndexError, tarfile.TarError, OSError) as error:
         module.fail_json(msg="cannot read %s artifact %s: %s" % (module.params["kind"], path, error))
-    result["sha256"] = hash_file(path)
+    result["sha256"] = module.sha256(path)
     module.exit_json(**result)
 
 

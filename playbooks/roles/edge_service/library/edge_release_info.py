@@ -49,18 +49,9 @@ release_sha256:
   returned: always
 """
 
-import hashlib
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-
-
-def hash_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def list_releases(releases_dir):
@@ -94,7 +85,7 @@ def main():
         current=current,
         releases=list_releases(os.path.join(root, "releases")),
         release_exists=exists,
-        release_sha256=hash_file(artifact) if exists else "",
+        release_sha256=module.sha256(artifact) if exists else "",
     )
 
 
