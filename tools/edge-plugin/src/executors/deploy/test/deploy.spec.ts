@@ -26,7 +26,8 @@ let reportFile: string;
 const artifacts: Record<'v1' | 'v2' | 'v3', string> = { v1: '', v2: '', v3: '' };
 let versions: Record<'v1' | 'v2' | 'v3', string>;
 
-async function deploy(artifactDir: string, options: DeployExecutorOptions = {}) {
+/** Deploys a build of hello-edge that reports `version` (the executor's own default is package.json's). */
+async function deploy(artifactDir: string, version: string, options: DeployExecutorOptions = {}) {
   const result = await deployExecutor(
     {
       inventory: inventory.path,
@@ -34,6 +35,7 @@ async function deploy(artifactDir: string, options: DeployExecutorOptions = {}) 
       report: reportFile,
       healthTimeout: 30,
       stabilityWindow: 5,
+      extraVars: { edge_service_version: version },
       ...options,
     },
     contextFor(SERVICE),
@@ -85,7 +87,7 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
 
   it('deploys v1 to every node, answering /version through 127.0.0.1', async () => {
     // Both nodes at once: this run proves the install; the canary order is the v3 test's business.
-    const { success, report } = await deploy(artifacts.v1, { serial: '100%' });
+    const { success, report } = await deploy(artifacts.v1, versions.v1, { serial: '100%' });
     assert.equal(success, true, JSON.stringify(report.nodes));
     assert.deepEqual(
       report.nodes.map((n) => n.health),
@@ -97,7 +99,7 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
   });
 
   it('deploys the same release again with changed=0 on every node', async () => {
-    const { success, report } = await deploy(artifacts.v1, { serial: '100%' });
+    const { success, report } = await deploy(artifacts.v1, versions.v1, { serial: '100%' });
     assert.equal(success, true);
     assert.deepEqual(
       report.nodes.map((n) => n.changed),
@@ -113,13 +115,13 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
   });
 
   it('deploys v2, a one-line change, to every node', async () => {
-    const { success } = await deploy(artifacts.v2, { serial: '100%' });
+    const { success } = await deploy(artifacts.v2, versions.v2, { serial: '100%' });
     assert.equal(success, true);
     assert.deepEqual(await readVersions(), [versions.v2, versions.v2]);
   });
 
   it('rolls the canary back from a v3 whose /healthz fails, stops the rollout and exits unsuccessfully', async () => {
-    const { success, report } = await deploy(artifacts.v3);
+    const { success, report } = await deploy(artifacts.v3, versions.v3);
     assert.equal(success, false);
     const [canary, rest] = report.nodes;
     assert.equal(canary!.health, 'failed');
@@ -169,7 +171,7 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
       'ls',
       `/opt/edgeship/${SERVICE}/releases`,
     ]);
-    const { success, report } = await deploy(tampered);
+    const { success, report } = await deploy(tampered, versions.v2);
     assert.equal(success, false);
     assert.equal(report.nodes[0]!.health, 'refused');
     assert.match(report.nodes[0]!.error!, /tampered or stale/);
@@ -188,7 +190,7 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
       join(WORKSPACE_ROOT, 'dist', SERVICE, 'bin', `${SERVICE}-linux-x64`),
       join(wrong, 'bin', `${SERVICE}-linux-arm64`),
     );
-    const { success, report } = await deploy(wrong);
+    const { success, report } = await deploy(wrong, versions.v2);
     assert.equal(success, false);
     assert.match(report.nodes[0]!.error!, /is built for amd64 but .* is arm64/);
     assert.deepEqual(await readVersions(), [versions.v2, versions.v2]);
