@@ -25,7 +25,9 @@ export async function resolveDeployArtifacts(options: NormalizedDeployOptions): 
       `None of ${wanted.join(', ')} exists. Build them: nx run ${service.name}:${target}.`,
     );
   }
-  for (const file of resolved.unrecorded) {
+  // Image archives need no such record: their blobs and manifest are content-addressed and checked instead.
+  const binaries = new Set(files.filter((file) => file.delivery === 'binary').map((file) => file.path));
+  for (const file of resolved.unrecorded.filter((path) => binaries.has(path))) {
     logger.warn(
       `${displayPath(workspaceRoot, file)}: no SHA256SUMS or release.json records it; its checksum was taken now`,
     );
