@@ -11,7 +11,7 @@
  * Node.js at zstd -19 (minutes on 2 cores); the conventional base needs a debootstrap under QEMU once.
  */
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import imageExecutor from '../tools/edge-plugin/src/executors/image/image.impl';
@@ -32,6 +32,9 @@ const { values: args } = parseArgs({
     service: { type: 'string', multiple: true, default: ['hello-edge', 'telemetry-gateway'] },
     'skip-cold': { type: 'boolean', default: false },
     'skip-conventional': { type: 'boolean', default: false },
+    /** Re-render image.md from image.json (e.g. after a change of this report's layout). */
+    'render-only': { type: 'boolean', default: false },
+    note: { type: 'string' },
   },
 });
 
@@ -112,10 +115,21 @@ async function benchConventional(service: string) {
   return { service, tag, rootfsSeconds: rootfs.seconds, buildSeconds: seconds, layers };
 }
 
-const mib = (bytes: number) => `${(bytes / MiB).toFixed(2)} MiB`;
+const mib = (bytes: number) =>
+  bytes < MiB ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / MiB).toFixed(2)} MiB`;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 async function main(): Promise<void> {
+  if (args['render-only']) {
+    const saved = JSON.parse(await readFile(join(__dirname, 'results', 'image.json'), 'utf8')) as Parameters<
+      typeof renderMarkdown
+    >[0];
+    if (args.note) saved.note = args.note;
+    await writeFile(join(__dirname, 'results', 'image.json'), `${JSON.stringify(saved, null, 2)}\n`);
+    await writeFile(join(__dirname, 'results', 'image.md'), renderMarkdown(saved));
+    return;
+  }
+  const loadBefore = loadavg()[0];
   const services: Awaited<ReturnType<typeof benchService>>[] = [];
   const conventional: Awaited<ReturnType<typeof benchConventional>>[] = [];
   for (const service of args.service!) {
@@ -128,6 +142,8 @@ async function main(): Promise<void> {
   const results = {
     measuredAt: new Date().toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    loadAverage: { before: loadBefore, after: loadavg()[0] },
+    note: args.note,
     runtime: packageJson.edgeship.runtime.node,
     services: services.map((s) => ({
       ...s,
@@ -143,6 +159,8 @@ async function main(): Promise<void> {
 function renderMarkdown(results: {
   measuredAt: string;
   machine: { cores: number; cpu?: string; node: string };
+  loadAverage?: { before?: number; after?: number };
+  note?: string;
   runtime: string;
   services: (Awaited<ReturnType<typeof benchService>> & {
     comparison?: Awaited<ReturnType<typeof benchConventional>>;
@@ -153,6 +171,8 @@ function renderMarkdown(results: {
     '',
     `Measured ${results.measuredAt} on ${results.machine.cores} cores (${results.machine.cpu}), edge runtime Node.js ${results.runtime}.`,
     `Command: \`node --import tsx bench/image.bench.ts${args.service!.map((s) => ` --service ${s}`).join('')}\`.`,
+    `1-minute load average: ${results.loadAverage ? `${results.loadAverage.before?.toFixed(1)} before, ${results.loadAverage.after?.toFixed(1)} after` : 'not recorded'} (the machine is shared; timings are wall clock).`,
+    ...(results.note ? ['', results.note] : []),
     '',
     "## Build time (image executor, `docker buildx` with the engine's BuildKit)",
     '| service | cold arm64 (empty caches, no builder cache) | warm arm64 + amd64 after a code change (2 runs) |',
@@ -199,7 +219,7 @@ function renderMarkdown(results: {
     if (!s.comparison) continue;
     lines.push(
       '',
-      `Conventional ${s.service} layers:`,
+      `Conventional ${s.service} layers (buildx build ${s.comparison.buildSeconds.toFixed(1)} s with its root filesystem cached${s.comparison.rootfsSeconds ? `, debootstrap ${s.comparison.rootfsSeconds.toFixed(0)} s` : ''}):`,
       '| step | gzip -6 | uncompressed |',
       '| --- | ---: | ---: |',
     );
