@@ -22,11 +22,14 @@ EDGESHIP_SKIP_<COMPONENT>=1 with COMPONENT one of PACKAGES ARM64_APT BUILDX COSI
 EOF
 }
 
-# name:command that proves the package is installed
+# name:command (or /absolute/file) that proves the package is installed. The arm64 cross libraries let
+# QEMU run arm64 executables on the host (QEMU_LD_PREFIX=/usr/aarch64-linux-gnu) in the bundle tests.
 PACKAGES=(docker.io:dockerd qemu-user-static:qemu-aarch64-static binfmt-support:update-binfmts
   ansible:ansible-playbook ansible-lint:ansible-lint yamllint:yamllint docker-registry:docker-registry
   skopeo:skopeo debootstrap:debootstrap binutils-aarch64-linux-gnu:aarch64-linux-gnu-strip zstd:zstd
-  openssh-client:ssh-keygen)
+  openssh-client:ssh-keygen libc6-arm64-cross:/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1
+  libstdc++6-arm64-cross:/usr/aarch64-linux-gnu/lib/libstdc++.so.6
+  libgcc-s1-arm64-cross:/usr/aarch64-linux-gnu/lib/libgcc_s.so.1)
 # Order matters on a fresh machine: binfmt before dockerd, whose BuildKit lists the platforms it can emulate.
 COMPONENTS=(arm64-apt buildx cosign binfmt dockerd buildx-arm64 registry)
 
@@ -55,7 +58,10 @@ is_skipped() { local var=EDGESHIP_SKIP_${1^^}; var=${var//-/_}; [[ ${!var:-} == 
 tail_log() { if [[ -r $1 ]]; then tail -n 5 "$1" | sed 's/^/    | /' >&2; fi; }
 
 # --- probes: read-only, fast, safe as any user ---------------------------------------------------
-probe_package() { command -v "${1#*:}" >/dev/null 2>&1; }
+probe_package() {
+  local proof=${1#*:}
+  if [[ $proof == /* ]]; then [[ -e $proof ]]; else command -v "$proof" >/dev/null 2>&1; fi
+}
 probe_arm64-apt() {
   [[ $(dpkg --print-foreign-architectures 2>/dev/null) == *arm64* ]] &&
     compgen -G '/var/lib/apt/lists/*_binary-arm64_Packages*' >/dev/null

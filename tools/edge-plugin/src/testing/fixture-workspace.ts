@@ -1,13 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
+const created: string[] = [];
 
 /** Writes files (path → text, or an object serialised as JSON) into a fresh temporary folder. */
 export function createFixtureWorkspace(files: Record<string, string | object>): string {
   const root = mkdtempSync(join(tmpdir(), 'edgeship-fixture-'));
+  created.push(root);
   for (const [path, content] of Object.entries(files)) writeFixtureFile(root, path, content);
   return root;
+}
+
+/** Deletes every folder createFixtureWorkspace made in this process (call from an `after` hook). */
+export function removeFixtureWorkspaces(): void {
+  for (const root of created.splice(0)) rmSync(root, { recursive: true, force: true });
 }
 
 export function writeFixtureFile(root: string, path: string, content: string | object): void {

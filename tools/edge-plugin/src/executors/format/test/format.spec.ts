@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { captureOutput } from '../../../testing/capture-output';
 import { executorContext } from '../../../testing/executor-context';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { createFixtureWorkspace, removeFixtureWorkspaces } from '../../../testing/fixture-workspace';
 import formatExecutor from '../format.impl';
 
 const UGLY = 'export   const  answer={value:42}\n';
@@ -19,6 +19,7 @@ function createFormatWorkspace(): string {
 }
 
 describe('format executor (real Prettier)', () => {
+  after(removeFixtureWorkspaces);
   it('fails naming every unformatted file and the fix, changing nothing', async () => {
     const root = createFormatWorkspace();
     const { result, output } = await captureOutput(() =>

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { executorContext } from '../../../testing/executor-context';
 import { captureOutput } from '../../../testing/capture-output';
 import {
@@ -9,6 +9,7 @@ import {
   npmInstall,
   readFixtureJson,
   writeFixtureFile,
+  removeFixtureWorkspaces,
 } from '../../../testing/fixture-workspace';
 import type { Lockfile } from '../lib/lockfile';
 import lockExecutor from '../lock.impl';
@@ -43,6 +44,7 @@ const runLock = (root: string) =>
   captureOutput(() => lockExecutor({}, executorContext(root, 'svc', 'packages/svc')));
 
 describe('lock executor (real npm)', () => {
+  after(removeFixtureWorkspaces);
   let pristine: string;
   before(() => {
     pristine = createLockWorkspace();
