@@ -37,7 +37,7 @@ export function normalizeOptions(
     playbookDir: join(context.root, 'playbooks'),
     service: {
       name: marker.name,
-      version: marker.version,
+      version: options.version ?? marker.version,
       port: marker.port,
       delivery: options.delivery ?? marker.delivery,
     },

@@ -35,7 +35,7 @@ async function deploy(artifactDir: string, version: string, options: DeployExecu
       report: reportFile,
       healthTimeout: 30,
       stabilityWindow: 5,
-      extraVars: { edge_service_version: version },
+      version,
       ...options,
     },
     contextFor(SERVICE),
