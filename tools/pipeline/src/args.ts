@@ -34,8 +34,9 @@ Options:
   --all             every project: nx run-many --all.
   --stages a,b      run only these stages (kept in pipeline order), e.g. --stages format,lock,test.
   --inventory FILE  Ansible inventory for the deploy stage (default: $EDGESHIP_INVENTORY; locally, without
-                    either, the deploy executor uses the local fleet's .edgeship/fleet/default/inventory.yml).
-                    With CI set (CI=true) a deploy without an inventory is refused before anything runs.
+                    either, the local fleet's .edgeship/fleet/default/inventory.yml, which must exist).
+                    A deploy stage without an inventory is refused before anything runs (with CI=true
+                    always: CI never falls back to the local fleet).
   --json            no Nx output; progress on stderr, the summary as one JSON document on stdout
                     (npm run -s pipeline -- --json keeps npm's own lines off stdout).
   -h, --help        this text.

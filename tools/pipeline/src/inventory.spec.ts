@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isCi, resolveInventory } from './inventory';
 import type { PipelineStage } from './stages';
@@ -20,6 +20,7 @@ const request = (env: NodeJS.ProcessEnv, flag?: string) => ({
   flag,
   variable: 'EDGESHIP_INVENTORY',
   env,
+  workspaceRoot: dir,
   cwd: dir,
 });
 
@@ -31,9 +32,17 @@ describe('resolveInventory', () => {
     );
   });
 
-  it('lets a laptop deploy to the local fleet, and CI skip the deploy stage', () => {
-    assert.equal(resolveInventory([deploy], request({})), undefined);
+  it('lets a laptop deploy to the local fleet once it is up, and CI skip the deploy stage', () => {
+    assert.throws(
+      () => resolveInventory([deploy], request({})),
+      /fleet\/default\/inventory\.yml: local fleet inventory is missing\. The deploy stage goes to the local fleet, which is not up: start it with `npm run fleet -- up`/,
+    );
+    const local = join(dir, '.edgeship', 'fleet', 'default', 'inventory.yml');
+    mkdirSync(dirname(local), { recursive: true });
+    writeFileSync(local, 'all: {}\n');
+    assert.equal(resolveInventory([deploy], request({})), local);
     assert.equal(resolveInventory([test], request({ CI: 'true' })), undefined);
+    assert.equal(resolveInventory([test], request({})), undefined);
   });
 
   it('takes --inventory before the variable, as an absolute path that exists', () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { inventoryPathOf } from '../../edge-fleet/src/workspace';
 import { ConfigError } from '../../edge-plugin/src/lib/errors';
 import type { PipelineStage } from './stages';
 
@@ -10,12 +11,14 @@ export interface InventoryRequest {
   variable: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Where the local fleet's inventory is looked for when none is given outside CI. */
+  workspaceRoot: string;
 }
 
 /**
  * The inventory the deploy stage gets, as an absolute path. In CI it is required: falling back to
- * the local fleet there would deploy to nothing or to the wrong machines. Locally, without one,
- * the deploy executor uses the local fleet's inventory.
+ * the local fleet there would deploy to nothing or to the wrong machines. Locally, without one, it
+ * is the local fleet's (edge-fleet "default"), which must be up before anything is built.
  */
 export function resolveInventory(
   stages: readonly PipelineStage[],
@@ -38,7 +41,17 @@ export function resolveInventory(
           `pass --inventory <file>, or leave the stage out with --stages.`,
       );
     }
-    return undefined;
+    const local = inventoryPathOf(request.workspaceRoot, 'default');
+    if (!existsSync(local)) {
+      throw new ConfigError(
+        local,
+        'local fleet inventory',
+        undefined,
+        'The deploy stage goes to the local fleet, which is not up: start it with `npm run fleet -- up`, ' +
+          `pass --inventory <file> (or set ${request.variable}), or leave the stage out with --stages.`,
+      );
+    }
+    return local;
   }
   const path = resolve(request.cwd, given);
   if (!existsSync(path)) {

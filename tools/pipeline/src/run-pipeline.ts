@@ -62,6 +62,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     variable: definition.inventoryVariable,
     env,
     cwd: options.cwd ?? process.cwd(),
+    workspaceRoot,
   });
   const nx = join(workspaceRoot, 'node_modules', '.bin', 'nx');
   if (!existsSync(nx)) {
@@ -69,7 +70,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
   const scope = await resolveScope(workspaceRoot, options, env);
   if (scope.kind === 'all' && scope.isFallback) log.warn(scope.reason);
-  else log.info(`pipeline: ${stages.map((s) => s.target).join(' → ')}; ${scope.reason}`);
+  log.info(
+    `pipeline: ${stages.map((s) => s.target).join(' → ')}; ${scope.kind === 'all' && scope.isFallback ? 'every project' : scope.reason}`,
+  );
 
   const results: StageResult[] = stages.map((stage) =>
     notRun(stage.target, buildStageArgs(stage, scope, { inventory })),

@@ -21,6 +21,7 @@ describe('pipeline definition', () => {
     );
     assert.equal(definition.inventoryVariable, 'EDGESHIP_INVENTORY');
     assert.equal(definition.stages.find((s) => s.target === 'deploy')!.parallel, 1);
+    assert.equal(definition.stages.find((s) => s.target === 'release')!.parallel, 1);
   });
 
   it('names the file, field and value of a mistake', () => {

@@ -21,7 +21,9 @@ export function createPipelineFixture(): string {
   };
   write('package.json', { name: 'fixture', private: true, workspaces: ['packages/*'] });
   write('nx.json', { defaultBase: 'main', namedInputs: { default: ['{projectRoot}/**/*'] } });
-  write('.gitignore', 'node_modules\n.nx\n');
+  write('.gitignore', 'node_modules\n.nx\n.edgeship\n');
+  // The local fleet's inventory, where the deploy stage goes when no other is given.
+  write('.edgeship/fleet/default/inventory.yml', 'all: {}\n');
   write('pipelines/stages.yml', readFileSync(join(WORKSPACE_ROOT, 'pipelines/stages.yml'), 'utf8'));
   for (const name of ['a', 'b']) {
     write(`packages/${name}/package.json`, { name, version: '1.0.0', nx: { targets: targetsFor() } });

@@ -121,6 +121,21 @@ describe('pipeline runner', () => {
     assert.match(run.stdout, /^deploy\s+6\s+\d+\s+\d+\s+[\d.]+ s\s+ok\s*$/m);
   });
 
+  it('deploys to the local fleet by default, and refuses when it is not up', () => {
+    const local = join(root, '.edgeship/fleet/default/inventory.yml');
+    const run = runCli(['--all', '--stages', 'deploy']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`deploy ran --inventory=${local}`));
+    rmSync(join(root, '.edgeship'), { recursive: true });
+    const down = runCli(['--all', '--stages', 'format,deploy']);
+    assert.equal(down.code, 1);
+    assert.match(
+      down.stderr,
+      /local fleet inventory is missing\. The deploy stage goes to the local fleet, which is not up/,
+    );
+    assert.doesNotMatch(down.stdout, /▸/);
+  });
+
   it('refuses a deploy without inventory in CI before running anything', () => {
     const run = runCli(['--all'], { CI: 'true' });
     assert.equal(run.code, 1);
