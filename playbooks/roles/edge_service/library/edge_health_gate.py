@@ -23,9 +23,9 @@ options:
     type: str
     required: true
   version:
-    description: Version /version must report.
+    description: Version /version must report; empty accepts any (a rollback's health check).
     type: str
-    required: true
+    default: ''
   unit:
     description: systemd unit running the service.
     type: str
@@ -94,12 +94,13 @@ def wait_until_healthy(module, started):
         if status == 200:
             status, body, error = probe(params["url"] + "/version")
             last["version"] = body if body is not None else error
-            if status == 200 and isinstance(body, dict) and body.get("version") == params["version"]:
+            wanted = params["version"]
+            if status == 200 and isinstance(body, dict) and (not wanted or body.get("version") == wanted):
                 return body
         if time.time() >= deadline:
             module.fail_json(
                 msg="no healthy %s within %ss: /healthz answered %s, /version answered %s"
-                % (params["version"], params["timeout"], last["healthz"], json.dumps(last["version"])),
+                % (params["version"] or "release", params["timeout"], last["healthz"], json.dumps(last["version"])),
                 version=last["version"] if isinstance(last["version"], dict) else {},
             )
         time.sleep(params["interval"])
@@ -127,7 +128,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             url=dict(type="str", required=True),
-            version=dict(type="str", required=True),
+            version=dict(type="str", default=""),
             unit=dict(type="str", required=True),
             timeout=dict(type="int", default=60),
             interval=dict(type="int", default=2),
