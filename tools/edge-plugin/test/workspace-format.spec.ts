@@ -9,10 +9,14 @@ import { WORKSPACE_ROOT } from '../src/testing/workspace-copy';
 describe('workspace formatting', () => {
   it('prettier --check . finds no unformatted file', () => {
     const prettier = require.resolve('prettier/bin/prettier.cjs', { paths: [WORKSPACE_ROOT] });
-    const result = spawnSync(process.execPath, [prettier, '--check', '--log-level', 'warn', '.'], {
-      cwd: WORKSPACE_ROOT,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [prettier, '--check', '--no-color', '--log-level', 'warn', '.'],
+      {
+        cwd: WORKSPACE_ROOT,
+        encoding: 'utf8',
+      },
+    );
     const unformatted = parseUnformattedFiles(result.stderr + result.stdout);
     assert.deepEqual(
       unformatted,

@@ -4,7 +4,13 @@ import { parseUnformattedFiles, prettierArgs } from './prettier-args';
 
 describe('prettierArgs', () => {
   it('checks by default and writes with fix', () => {
-    assert.deepEqual(prettierArgs('packages/a', false), ['--check', '--log-level', 'warn', 'packages/a']);
+    assert.deepEqual(prettierArgs('packages/a', false), [
+      '--check',
+      '--no-color',
+      '--log-level',
+      'warn',
+      'packages/a',
+    ]);
     assert.equal(prettierArgs('packages/a', true)[0], '--write');
   });
 });

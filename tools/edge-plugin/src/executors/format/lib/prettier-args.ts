@@ -1,6 +1,9 @@
-/** Arguments for the Prettier CLI: check (or write) everything below the project root. */
+/**
+ * Arguments for the Prettier CLI: check (or write) everything below the project root. No colour:
+ * the output is parsed, and CI terminals (or FORCE_COLOR) would wrap `[warn]` in escape codes.
+ */
 export function prettierArgs(projectRoot: string, fix: boolean): string[] {
-  return [fix ? '--write' : '--check', '--log-level', fix ? 'log' : 'warn', projectRoot];
+  return [fix ? '--write' : '--check', '--no-color', '--log-level', fix ? 'log' : 'warn', projectRoot];
 }
 
 /**
