@@ -18,8 +18,11 @@ if (files.length === 0) {
   console.error(`✖ no *.spec.ts files${filter ? ` matching "${filter}"` : ''}`);
   process.exit(1);
 }
+// NO_COLOR: with CI set, Nx, Prettier and friends colour their output even into a pipe, and tests
+// read that output.
 const result = spawnSync(process.execPath, ['--test-concurrency=1', ...nodeTestArgs(files)], {
   cwd: workspaceRoot,
   stdio: 'inherit',
+  env: { ...process.env, NO_COLOR: '1' },
 });
 process.exit(result.status ?? 1);
