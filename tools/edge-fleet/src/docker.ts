@@ -1,5 +1,13 @@
+import { ConfigError } from '../../edge-plugin/src/lib/errors';
 import { runCommand } from '../../edge-plugin/src/lib/run-command';
-import { ARCH_LABEL, FLEET_LABEL, NODE_LABEL, PORT_BASE_LABEL, type FleetArch } from './names';
+import {
+  ARCH_LABEL,
+  FLEET_LABEL,
+  NODE_LABEL,
+  PORT_BASE_LABEL,
+  WORKSPACE_LABEL,
+  type FleetArch,
+} from './names';
 
 export interface FleetContainer {
   id: string;
@@ -10,6 +18,8 @@ export interface FleetContainer {
   image: string;
   /** docker's state: created, running, exited, restarting, ... */
   state: string;
+  /** the workspace that brought it up ('' for nodes made before the label existed) */
+  workspace: string;
   /** Host port on 127.0.0.1 of the node's sshd, as docker really bound it. */
   sshPort: number;
   /** container port (8100..8119) → host port on 127.0.0.1 */
@@ -41,6 +51,7 @@ export async function listFleetContainers(fleet: string): Promise<FleetContainer
       portBase: Number(labels[PORT_BASE_LABEL]),
       image: String(c.Config?.Image ?? ''),
       state: String(c.State?.Status ?? 'unknown'),
+      workspace: labels[WORKSPACE_LABEL] ?? '',
       sshPort,
       publishedPorts: bindings,
     };
@@ -58,16 +69,45 @@ function readPortBindings(bindings: Record<string, { HostPort?: string }[] | nul
   return new Map([...ports].sort(([a], [b]) => a - b));
 }
 
-export async function listFleetNetworks(fleet: string): Promise<string[]> {
+export interface FleetNetwork {
+  name: string;
+  workspace: string;
+}
+
+export async function listFleetNetworks(fleet: string): Promise<FleetNetwork[]> {
   const { stdout } = await runCommand('docker', [
     'network',
     'ls',
     '--filter',
     `label=${FLEET_LABEL}=${fleet}`,
     '--format',
-    '{{.Name}}',
+    `{{.Name}}\t{{.Label "${WORKSPACE_LABEL}"}}`,
   ]);
-  return stdout.split('\n').filter(Boolean);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [name = '', workspace = ''] = line.split('\t');
+      return { name, workspace: workspace.replace(/^<no value>$/, '') };
+    });
+}
+
+/** Throws when the fleet's docker objects were made from another workspace (whose key we lack). */
+export function checkOwnedBy(
+  fleet: string,
+  workspaceRoot: string,
+  objects: readonly { name: string; workspace: string }[],
+  source: string,
+): void {
+  const foreign = objects.filter((o) => o.workspace !== '' && o.workspace !== workspaceRoot);
+  if (foreign.length === 0) return;
+  throw new ConfigError(
+    source,
+    '--name',
+    fleet,
+    `Fleet "${fleet}" belongs to the workspace ${foreign[0]!.workspace} (its key and inventory are there). ` +
+      `Pick another --name, or run down from that workspace (if it is gone: docker rm -f ${foreign.map((o) => o.name).join(' ')}).`,
+  );
 }
 
 /** Names this fleet would use that are already taken by something that is not this fleet. */

@@ -1,6 +1,6 @@
 import { access, rm } from 'node:fs/promises';
 import { runCommand } from '../../edge-plugin/src/lib/run-command';
-import { listFleetContainers, listFleetNetworks } from './docker';
+import { checkOwnedBy, listFleetContainers, listFleetNetworks } from './docker';
 import { DEFAULT_FLEET_NAME, validateFleetName } from './names';
 import { checkDockerEngine } from './preflight';
 import { fleetDirOf, resolveWorkspaceRoot } from './workspace';
@@ -19,16 +19,20 @@ export async function fleetDown(
   options: { workspaceRoot?: string } = {},
 ): Promise<FleetDownResult> {
   validateFleetName(name, 'edge-fleet down');
+  const workspaceRoot = options.workspaceRoot ?? resolveWorkspaceRoot();
   await checkDockerEngine();
   const containers = await listFleetContainers(name);
+  const networks = await listFleetNetworks(name);
+  // Another clone's fleet of the same name is not ours to remove: refuse before removing anything.
+  checkOwnedBy(name, workspaceRoot, [...containers, ...networks], 'edge-fleet down');
   if (containers.length > 0) {
     await runCommand('docker', ['rm', '--force', '--volumes', ...containers.map((c) => c.id)], {
       timeoutMs: 120_000,
     });
   }
-  const networks = await listFleetNetworks(name);
-  if (networks.length > 0) await runCommand('docker', ['network', 'rm', ...networks]);
-  const dir = fleetDirOf(options.workspaceRoot ?? resolveWorkspaceRoot(), name);
+  const networkNames = networks.map((n) => n.name);
+  if (networkNames.length > 0) await runCommand('docker', ['network', 'rm', ...networkNames]);
+  const dir = fleetDirOf(workspaceRoot, name);
   const hasDir = await access(dir).then(
     () => true,
     () => false,
@@ -37,7 +41,7 @@ export async function fleetDown(
   return {
     name,
     removedContainers: containers.map((c) => c.name),
-    removedNetworks: networks,
+    removedNetworks: networkNames,
     removedDir: hasDir ? dir : undefined,
   };
 }

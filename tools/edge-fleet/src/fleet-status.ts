@@ -15,6 +15,8 @@ export interface NodeStatus {
   system: string;
   sshPort: number;
   image: string;
+  /** the workspace that brought the node up */
+  workspace: string;
 }
 
 export interface FleetStatus {
@@ -40,6 +42,7 @@ export async function fleetStatus(
       system: c.state === 'running' ? await readSystemState(c.name) : '-',
       sshPort: c.sshPort,
       image: c.image,
+      workspace: c.workspace,
     })),
   );
   const path = inventoryPathOf(options.workspaceRoot ?? resolveWorkspaceRoot(), name);

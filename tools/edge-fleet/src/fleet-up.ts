@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { logger } from '../../edge-plugin/src/lib/logger';
 import { runCommand } from '../../edge-plugin/src/lib/run-command';
-import { listFleetContainers, listFleetNetworks, type FleetContainer } from './docker';
+import { checkOwnedBy, listFleetContainers, listFleetNetworks, type FleetContainer } from './docker';
 import { checkMatchesExisting, checkNamesAreFree, checkPortsAreFree, choosePortBase } from './up-checks';
 import {
   parseInventory,
@@ -14,6 +14,7 @@ import {
   DEFAULT_FLEET_NAME,
   DEFAULT_NODE_COUNT,
   FLEET_LABEL,
+  WORKSPACE_LABEL,
   containerNameOf,
   networkNameOf,
   validateArch,
@@ -64,6 +65,8 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<FleetUpResu
 
   await checkDockerEngine();
   const existing = await listFleetContainers(name);
+  const networks = await listFleetNetworks(name);
+  checkOwnedBy(name, workspaceRoot, [...existing, ...networks], SOURCE);
   checkMatchesExisting(name, nodes, arch, options.portBase, existing);
   await checkNamesAreFree(
     name,
@@ -82,12 +85,14 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<FleetUpResu
   const created = { network: false, containers: [] as string[], key: false };
   let changed = false;
   try {
-    if (!(await listFleetNetworks(name)).includes(networkNameOf(name))) {
+    if (!networks.some((n) => n.name === networkNameOf(name))) {
       await runCommand('docker', [
         'network',
         'create',
         '--label',
         `${FLEET_LABEL}=${name}`,
+        '--label',
+        `${WORKSPACE_LABEL}=${workspaceRoot}`,
         networkNameOf(name),
       ]);
       created.network = true;
@@ -96,9 +101,10 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<FleetUpResu
     created.key = key.isNew;
     for (const ports of toCreate) {
       logger.step(`start ${containerNameOf(name, ports.node)} (${arch}, ssh 127.0.0.1:${ports.ssh})`);
-      created.containers.push(
-        await runNodeContainer({ fleet: name, node: ports.node, arch, image, portBase, ports }),
-      );
+      // Recorded before `docker run`: a run that fails to start (a port taken meanwhile) still leaves
+      // a created container behind. The name was checked free above, so it can only be ours.
+      created.containers.push(containerNameOf(name, ports.node));
+      await runNodeContainer({ fleet: name, workspaceRoot, node: ports.node, arch, image, portBase, ports });
     }
     for (const container of existing.filter((c) => c.state !== 'running')) {
       logger.step(`start stopped ${container.name}`);
@@ -109,13 +115,20 @@ export async function fleetUp(options: FleetUpOptions = {}): Promise<FleetUpResu
     const containers = await listFleetContainers(name);
     const started = Date.now();
     const since = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    // The first node that fails stops the others' waiting, so a failed `up` ends (and cleans up) at once.
+    const stop = new AbortController();
     await Promise.all(
       containers.map(async (container) => {
-        await installAuthorizedKey(container.name, key.publicKey);
-        await waitForSystemRunning(container.name, bootTimeoutMs);
-        logger.info(`  ${container.name}: systemd running (${since()})`);
-        await waitForSsh(key.privateKeyFile, container.sshPort, bootTimeoutMs);
-        logger.info(`  ${container.name}: sshd accepts the fleet key (${since()})`);
+        try {
+          await installAuthorizedKey(container.name, key.publicKey);
+          await waitForSystemRunning(container.name, bootTimeoutMs, stop.signal);
+          logger.info(`  ${container.name}: systemd running (${since()})`);
+          await waitForSsh(key.privateKeyFile, container.sshPort, bootTimeoutMs, stop.signal);
+          logger.info(`  ${container.name}: sshd accepts the fleet key (${since()})`);
+        } catch (error) {
+          stop.abort();
+          throw error;
+        }
       }),
     );
     logger.done(`fleet ${name}: ${containers.length} ${arch} node(s) running, sshd answering`);

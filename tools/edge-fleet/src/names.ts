@@ -5,6 +5,9 @@ export const FLEET_LABEL = 'edgeship.fleet';
 export const NODE_LABEL = 'edgeship.node';
 export const ARCH_LABEL = 'edgeship.arch';
 export const PORT_BASE_LABEL = 'edgeship.port-base';
+/** The workspace whose .edgeship/fleet/<fleet>/ holds the fleet's key: docker names are machine-wide,
+ *  so two clones using one fleet name would otherwise take down each other's nodes. */
+export const WORKSPACE_LABEL = 'edgeship.workspace';
 
 export const DEFAULT_FLEET_NAME = 'default';
 export const DEFAULT_NODE_COUNT = 2;

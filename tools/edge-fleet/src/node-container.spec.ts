@@ -6,6 +6,7 @@ import { allocateNodePorts } from './ports';
 describe('dockerRunArgs', () => {
   const args = dockerRunArgs({
     fleet: 'lab',
+    workspaceRoot: '/ws',
     node: 2,
     arch: 'arm64',
     image: 'edgeship-node:arm64-abc',
@@ -38,7 +39,7 @@ describe('dockerRunArgs', () => {
     assert.ok(joined.includes('--name edgeship-lab-2 --hostname edgeship-lab-2 --network edgeship-lab-net'));
     assert.ok(
       joined.includes(
-        '--label edgeship.fleet=lab --label edgeship.node=2 --label edgeship.arch=arm64 --label edgeship.port-base=20000',
+        '--label edgeship.fleet=lab --label edgeship.node=2 --label edgeship.arch=arm64 --label edgeship.port-base=20000 --label edgeship.workspace=/ws',
       ),
     );
   });

@@ -5,6 +5,7 @@ import {
   FLEET_LABEL,
   NODE_LABEL,
   PORT_BASE_LABEL,
+  WORKSPACE_LABEL,
   containerNameOf,
   networkNameOf,
   type FleetArch,
@@ -14,6 +15,7 @@ import type { NodePorts } from './ports';
 
 export interface NodeContainerSpec {
   fleet: string;
+  workspaceRoot: string;
   node: number;
   arch: FleetArch;
   image: string;
@@ -51,6 +53,8 @@ export function dockerRunArgs(spec: NodeContainerSpec): string[] {
     `${ARCH_LABEL}=${spec.arch}`,
     '--label',
     `${PORT_BASE_LABEL}=${spec.portBase}`,
+    '--label',
+    `${WORKSPACE_LABEL}=${spec.workspaceRoot}`,
     '--cap-add',
     'SYS_ADMIN',
     '--cap-add',
@@ -105,10 +109,15 @@ export async function readSystemState(container: string): Promise<string> {
 }
 
 /** Waits for boot to finish; a node that ends degraded fails with the units that broke it. */
-export async function waitForSystemRunning(container: string, timeoutMs: number): Promise<void> {
+export async function waitForSystemRunning(
+  container: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let state = 'unreachable';
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     state = await readSystemState(container);
     if (state === 'running') return;
     if (state === 'degraded' || state === 'maintenance' || state === 'stopping') {

@@ -59,11 +59,17 @@ export function sshArgs(privateKeyFile: string, port: number, remote: readonly s
 }
 
 /** sshd is up once systemd says running, but the first key exchange proves the key and port too. */
-export async function waitForSsh(privateKeyFile: string, port: number, timeoutMs: number): Promise<void> {
+export async function waitForSsh(
+  privateKeyFile: string,
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const args = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', ...sshArgs(privateKeyFile, port, ['true'])];
   let last = { exitCode: 0, stdout: '', stderr: '' };
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     last = await runCommand('ssh', args, { check: false, timeoutMs: 30_000 });
     if (last.exitCode === 0) return;
     await sleep(1000);
