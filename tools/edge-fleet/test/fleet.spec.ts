@@ -15,8 +15,9 @@ import { ensureNodeImage } from '../src/node-image';
 import { candidatePortBases, findFreePortBase } from '../src/ports';
 import { sshArgs, waitForSsh } from '../src/ssh';
 import { fleetDirOf, resolveWorkspaceRoot } from '../src/workspace';
+import { testFleetName } from './test-fleet-name';
 
-const FLEET = 'fleettest';
+const FLEET = testFleetName('fleettest');
 const CLI = join(__dirname, '..', 'src', 'cli.ts');
 
 async function docker(args: string[]): Promise<string> {
@@ -39,30 +40,12 @@ async function ansiblePing(inventoryPath: string): Promise<string> {
   return result.stdout;
 }
 
-/** Everything of other owners on this shared engine, to prove `down` leaves it alone. */
-async function othersSnapshot(): Promise<string> {
-  const containers = await docker(['ps', '-aq', '--no-trunc']);
-  const networks = await docker(['network', 'ls', '-q', '--no-trunc']);
-  const ours = [
-    ...(await docker(['ps', '-aq', '--no-trunc', '--filter', `label=edgeship.fleet=${FLEET}`])).split('\n'),
-    ...(
-      await docker(['network', 'ls', '-q', '--no-trunc', '--filter', `label=edgeship.fleet=${FLEET}`])
-    ).split('\n'),
-  ];
-  return [...containers.split('\n'), ...networks.split('\n')]
-    .filter((id) => id && !ours.includes(id))
-    .sort()
-    .join(',');
-}
-
 describe('edge fleet of 2 arm64 nodes', { timeout: 60 * 60_000 }, () => {
   let up: FleetUpResult;
-  let others: string;
 
   before(async () => {
     await fleetDown(FLEET);
     up = await fleetUp({ name: FLEET, nodes: 2, arch: 'arm64' });
-    others = await othersSnapshot();
   });
   after(async () => {
     await fleetDown(FLEET);
@@ -72,7 +55,7 @@ describe('edge fleet of 2 arm64 nodes', { timeout: 60 * 60_000 }, () => {
     const inventory = await readFleetInventory(FLEET);
     assert.deepEqual(
       inventory.hosts.map((h) => h.name),
-      ['edgeship-fleettest-1', 'edgeship-fleettest-2'],
+      [`edgeship-${FLEET}-1`, `edgeship-${FLEET}-2`],
     );
     assert.equal(inventory.privateKeyFile, join(fleetDirOf(resolveWorkspaceRoot(), FLEET), 'id_ed25519'));
     assert.equal((await stat(inventory.privateKeyFile)).mode & 0o777, 0o600);
@@ -89,7 +72,7 @@ describe('edge fleet of 2 arm64 nodes', { timeout: 60 * 60_000 }, () => {
     assert.ok(candidatePortBases(FLEET).includes(inventory.hosts[0]!.ansiblePort));
     assert.match(
       up.inventoryText,
-      /^ {6}hosts:\n {8}edgeship-fleettest-1:\n {10}ansible_host: 127\.0\.0\.1$/m,
+      new RegExp(`^ {6}hosts:\\n {8}edgeship-${FLEET}-1:\\n {10}ansible_host: 127\\.0\\.0\\.1$`, 'm'),
     );
   });
 
@@ -173,20 +156,42 @@ describe('edge fleet of 2 arm64 nodes', { timeout: 60 * 60_000 }, () => {
   });
 
   it('down removes exactly this fleet: containers, network, generated files', async () => {
-    const result = await fleetDown(FLEET);
-    assert.deepEqual(result.removedContainers, ['edgeship-fleettest-1', 'edgeship-fleettest-2']);
-    assert.deepEqual(result.removedNetworks, ['edgeship-fleettest-net']);
-    assert.equal(await docker(['ps', '-aq', '--filter', `label=edgeship.fleet=${FLEET}`]), '');
-    assert.equal(await docker(['network', 'ls', '-q', '--filter', `label=edgeship.fleet=${FLEET}`]), '');
-    await assert.rejects(access(fleetDirOf(resolveWorkspaceRoot(), FLEET)));
-    assert.equal(await othersSnapshot(), others, 'containers and networks of others are untouched');
-    assert.deepEqual((await fleetDown(FLEET)).removedContainers, [], 'a second down has nothing to do');
+    // Neighbours a careless down would hit: an unlabelled container in our naming scheme, and a
+    // container and network of a fleet whose name starts like ours. (The engine is shared, so the
+    // test plants its own neighbours rather than counting everyone else's.)
+    const image = (await ensureNodeImage('arm64')).tag;
+    const neighbour = `${FLEET}x`;
+    const planted = {
+      unlabelled: `edgeship-${FLEET}-9`,
+      container: `edgeship-${neighbour}-1`,
+      network: `edgeship-${neighbour}-net`,
+    };
+    await docker(['create', '--pull=never', '--name', planted.unlabelled, image, '/bin/true']);
+    const label = ['--label', `edgeship.fleet=${neighbour}`];
+    await docker(['create', '--pull=never', '--name', planted.container, ...label, image, '/bin/true']);
+    await docker(['network', 'create', ...label, planted.network]);
+    try {
+      const result = await fleetDown(FLEET);
+      assert.deepEqual(result.removedContainers, [`edgeship-${FLEET}-1`, `edgeship-${FLEET}-2`]);
+      assert.deepEqual(result.removedNetworks, [`edgeship-${FLEET}-net`]);
+      assert.equal(await docker(['ps', '-aq', '--filter', `label=edgeship.fleet=${FLEET}`]), '');
+      assert.equal(await docker(['network', 'ls', '-q', '--filter', `label=edgeship.fleet=${FLEET}`]), '');
+      await assert.rejects(access(fleetDirOf(resolveWorkspaceRoot(), FLEET)));
+      for (const name of [planted.unlabelled, planted.container]) {
+        assert.notEqual(await docker(['ps', '-aq', '--filter', `name=^${name}$`]), '', `${name} survives`);
+      }
+      assert.notEqual(await docker(['network', 'ls', '-q', '--filter', `name=^${planted.network}$`]), '');
+      assert.deepEqual((await fleetDown(FLEET)).removedContainers, [], 'a second down has nothing to do');
+    } finally {
+      await docker(['rm', '--force', planted.unlabelled, planted.container]);
+      await docker(['network', 'rm', planted.network]);
+    }
   });
 });
 
 describe('edge fleet bad input', { timeout: 30 * 60_000 }, () => {
   it('fails on a busy port before creating anything, naming the port and the fix', async () => {
-    const fleet = 'fleettest-busy';
+    const fleet = testFleetName('fleettest-busy');
     const server: Server = createServer();
     const base = (await findFreePortBase(fleet, 1))!;
     await new Promise<void>((resolve) => server.listen(base + 1, '127.0.0.1', resolve));
@@ -206,12 +211,14 @@ describe('edge fleet bad input', { timeout: 30 * 60_000 }, () => {
     await assert.rejects(access(fleetDirOf(resolveWorkspaceRoot(), fleet)));
   });
 
-  it('removes what a failed up created', async () => {
-    const fleet = 'fleettest-fail';
+  it('removes every container, the network and the keys a failed up of 2 nodes created', async () => {
+    const fleet = testFleetName('fleettest-fail');
+    const started = Date.now();
     await assert.rejects(
-      fleetUp({ name: fleet, nodes: 1, bootTimeoutMs: 1 }),
+      fleetUp({ name: fleet, nodes: 2, bootTimeoutMs: 1 }),
       (e: unknown) => e instanceof ToolError && /did not finish booting/.test(e.message),
     );
+    assert.ok(Date.now() - started < 120_000, `took ${Date.now() - started} ms`);
     assert.equal(await docker(['ps', '-aq', '--filter', `label=edgeship.fleet=${fleet}`]), '');
     assert.equal(await docker(['network', 'ls', '-q', '--filter', `label=edgeship.fleet=${fleet}`]), '');
     await assert.rejects(access(fleetDirOf(resolveWorkspaceRoot(), fleet)));
@@ -242,7 +249,7 @@ describe('edge fleet bad input', { timeout: 30 * 60_000 }, () => {
 
 describe('edge fleet name clash', { timeout: 30 * 60_000 }, () => {
   it('refuses names taken by containers it does not own, and leaves them alone', async () => {
-    const fleet = 'fleettest-clash';
+    const fleet = testFleetName('fleettest-clash');
     const image = (await ensureNodeImage('arm64')).tag;
     await docker(['create', '--pull=never', '--name', `edgeship-${fleet}-1`, image, '/bin/true']);
     try {
@@ -260,6 +267,28 @@ describe('edge fleet name clash', { timeout: 30 * 60_000 }, () => {
       assert.equal(await docker(['network', 'ls', '-q', '--filter', `label=edgeship.fleet=${fleet}`]), '');
     } finally {
       await docker(['rm', '--force', `edgeship-${fleet}-1`]);
+    }
+  });
+
+  it('refuses up and down of a same-named fleet that another workspace brought up', async () => {
+    const fleet = testFleetName('fleettest-other');
+    const image = (await ensureNodeImage('arm64')).tag;
+    const name = `edgeship-${fleet}-1`;
+    const labels = ['--label', `edgeship.fleet=${fleet}`, '--label', 'edgeship.workspace=/elsewhere/clone'];
+    await docker(['create', '--pull=never', '--name', name, ...labels, image, '/bin/true']);
+    try {
+      const isForeign = (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes(`Fleet "${fleet}" belongs to the workspace /elsewhere/clone`);
+      await assert.rejects(fleetUp({ name: fleet, nodes: 1 }), isForeign);
+      await assert.rejects(fleetDown(fleet), isForeign);
+      assert.notEqual(
+        await docker(['ps', '-aq', '--filter', `name=^${name}$`]),
+        '',
+        'the other clone keeps its node',
+      );
+    } finally {
+      await docker(['rm', '--force', name]);
     }
   });
 });
