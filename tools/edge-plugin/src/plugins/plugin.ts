@@ -56,12 +56,10 @@ function inferTargets(marker: EdgeshipMarker): Record<string, TargetConfiguratio
       'Verify the root lockfile and write a pruned lockfile for this service that really installs.',
       {
         cache: true,
-        inputs: [
-          '{workspaceRoot}/package-lock.json',
-          '{workspaceRoot}/package.json',
-          '{workspaceRoot}/packages/*/package.json',
-          '{workspaceRoot}/tools/*/package.json',
-        ],
+        // Not the whole lockfile or every package.json: Nx counts workspace-level inputs as touching
+        // the project, so adding one service would mark every service affected. Nx already hashes
+        // the project's resolved external dependencies from the lockfile into this task's hash.
+        inputs: ['{workspaceRoot}/package.json', '{projectRoot}/package.json', '^production'],
         outputs: ['{workspaceRoot}/dist/{projectName}/lock'],
       },
     ),
