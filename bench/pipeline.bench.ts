@@ -23,6 +23,7 @@ import {
   git,
 } from '../tools/edge-plugin/src/testing/workspace-copy';
 import {
+  fleetNameFor,
   readPipelineReport,
   runPipelineCli,
   startThrowawayRegistry,
@@ -30,7 +31,6 @@ import {
 } from '../pipelines/test/pipeline-harness';
 
 const RESULTS = join(__dirname, 'results');
-const FLEET = 'pipe-bench';
 const CHANGED_SERVICE = 'hello-edge';
 const CHANGED_FILE = `packages/${CHANGED_SERVICE}/src/app.ts`;
 
@@ -76,11 +76,12 @@ async function main(): Promise<void> {
   const nodes = Number(values.nodes);
   const loadBefore = loadavg()[0]!;
   const root = copyWorkspaceToThrowawayRepo();
+  const fleetName = fleetNameFor('pipe-bench', root);
   const registry = await startThrowawayRegistry(join(root, '.edgeship', 'registry'));
   const scenarios: Scenario[] = [];
   try {
     const fleetStarted = Date.now();
-    const fleet = await fleetUp({ name: FLEET, nodes, arch: values.arch, workspaceRoot: root });
+    const fleet = await fleetUp({ name: fleetName, nodes, arch: values.arch, workspaceRoot: root });
     const fleetSeconds = (Date.now() - fleetStarted) / 1000;
     const env = { EDGESHIP_REGISTRY: registry.address };
     const measure = (name: string, args: string[]) => {
@@ -141,9 +142,9 @@ async function main(): Promise<void> {
     logger.done('bench/results/pipeline.json, bench/results/pipeline.md');
   } finally {
     await registry.stop();
-    if (values.keep) logger.info(`kept ${root} and fleet ${FLEET}`);
+    if (values.keep) logger.info(`kept ${root} and fleet ${fleetName}`);
     else {
-      await fleetDown(FLEET, { workspaceRoot: root }).catch((error: unknown) => reportError(error));
+      await fleetDown(fleetName, { workspaceRoot: root }).catch((error: unknown) => reportError(error));
       rmSync(root, { recursive: true, force: true });
     }
   }

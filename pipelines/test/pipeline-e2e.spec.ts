@@ -7,6 +7,7 @@ import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
 import { commitAll, copyWorkspaceToThrowawayRepo } from '../../tools/edge-plugin/src/testing/workspace-copy';
 import {
   fetchJson,
+  fleetNameFor,
   listAffectedProjects,
   readPipelineReport,
   readPublishedPorts,
@@ -21,7 +22,6 @@ import {
 // Issue 7, point 4, on a throwaway history of this workspace, its own registry and a real fleet of
 // two arm64 nodes: generate a service and commit; only it is affected; the local pipeline builds,
 // releases and deploys only it; it answers /version on every node; nothing of the other services ran.
-const FLEET = 'pipe-e2e';
 const SERVICE = 'e2e-probe';
 const OTHER_SERVICES = ['hello-edge', 'telemetry-gateway'];
 
@@ -30,6 +30,7 @@ describe(
   { timeout: 60 * 60_000 },
   () => {
     let root: string;
+    let fleetName: string;
     let registry: ThrowawayRegistry | undefined;
     let fleet: FleetUpResult | undefined;
     let affected: string[] = [];
@@ -37,17 +38,18 @@ describe(
 
     before(async () => {
       root = copyWorkspaceToThrowawayRepo();
+      fleetName = fleetNameFor('pipe-e2e', root);
       registry = await startThrowawayRegistry(join(root, '.edgeship', 'registry'));
     });
 
     after(async () => {
       await registry?.stop();
       if (process.env.EDGESHIP_KEEP_E2E) {
-        console.error(`kept ${root} and fleet ${FLEET} (EDGESHIP_KEEP_E2E)`);
+        console.error(`kept ${root} and fleet ${fleetName} (EDGESHIP_KEEP_E2E)`);
         return;
       }
       if (fleet)
-        await fleetDown(FLEET, { workspaceRoot: root }).catch((error: unknown) => console.error(error));
+        await fleetDown(fleetName, { workspaceRoot: root }).catch((error: unknown) => console.error(error));
       const images = await runCommand(
         'docker',
         ['images', '--quiet', '--filter', `reference=edgeship/${SERVICE}`],
@@ -86,8 +88,7 @@ describe(
         [SERVICE],
         'not run: nx affected selects more than the new service (first test)',
       );
-      await fleetDown(FLEET, { workspaceRoot: root });
-      fleet = await fleetUp({ name: FLEET, nodes: 2, arch: 'arm64', workspaceRoot: root });
+      fleet = await fleetUp({ name: fleetName, nodes: 2, arch: 'arm64', workspaceRoot: root });
       const run = runPipelineCli(
         root,
         ['--base', 'HEAD~1', '--head', 'HEAD', '--inventory', fleet.inventoryPath, '--json'],

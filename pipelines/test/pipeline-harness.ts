@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -168,4 +169,12 @@ function findFreePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Fleets are machine-wide but belong to one workspace: a name per throwaway copy keeps runs from
+ * different clones (CI next to a working copy) and leftovers of an interrupted run apart.
+ */
+export function fleetNameFor(base: string, workspaceRoot: string): string {
+  return `${base}-w${createHash('sha256').update(workspaceRoot).digest('hex').slice(0, 6)}`;
 }
