@@ -64,7 +64,7 @@ describe('lock executor (real npm)', () => {
   it('fails on a lockfile that drifted from a package.json, listing the drift', async () => {
     const root = createLockWorkspace();
     writeFixtureFile(root, 'packages/svc/package.json', {
-      ...readFixtureJson(root, 'packages/svc/package.json'),
+      ...readFixtureJson<Record<string, unknown>>(root, 'packages/svc/package.json'),
       dependencies: { '@fx/kit': '0.1.0', ms: '2.1.2' },
     });
     const { result, output } = await runLock(root);
