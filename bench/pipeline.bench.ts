@@ -124,6 +124,7 @@ async function main(): Promise<void> {
         'cold = empty Nx cache and no dist/ in a fresh copy; machine-level caches stay warm (Node.js runtime ' +
           'tarballs and Debian base layers under /var/cache/edgeship, npm cache, docker build cache).',
         'executed = tasks Nx ran (cache hits excluded), summed over the stages; release and deploy are never cached.',
+        'cache hits in a cold run are tasks an earlier stage of the same run already ran (bundle depends on lock, image on bundle, ...): each stage is its own nx call.',
         `the one-line change appends a comment to ${CHANGED_FILE}.`,
       ],
       scenarios,
