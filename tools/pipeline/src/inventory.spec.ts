@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { isCi, resolveInventory } from './inventory';
 import type { PipelineStage } from './stages';
 
@@ -25,6 +25,8 @@ const request = (env: NodeJS.ProcessEnv, flag?: string) => ({
 });
 
 describe('resolveInventory', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it('refuses a deploy without inventory in CI, naming the variable and the fix', () => {
     assert.throws(
       () => resolveInventory([test, deploy], request({ CI: 'true' })),
