@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { drainServer } from './drain-server';
 import { type ListenConfig, resolveListenConfig } from './listen-config';
+import { findInheritedSocket } from './socket-activation';
 import { createLogger, type Logger, parseLogLevel } from './logger';
 import { createProbeRoutes, type ServiceState } from './probe-routes';
 import { buildRouteTable, dispatchRoute, type Routes, writeJson } from './router';
@@ -73,14 +74,18 @@ export function createService(options: ServiceOptions): Service {
   };
   const server = createServer((req, res) => void handleRequest(req, res));
 
-  const listen = (config: ListenConfig): Promise<ListenConfig> =>
+  // Under socket activation systemd holds the port across restarts: connections that arrive while one
+  // release stops and the next starts wait in the backlog instead of being refused.
+  const listen = (config: ListenConfig, inheritedFd: number | undefined): Promise<ListenConfig> =>
     new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => {
+      const onListening = () => {
         server.off('error', reject);
         const address = server.address() as AddressInfo;
         resolve({ host: address.address, port: address.port });
-      });
+      };
+      if (inheritedFd === undefined) server.listen(config.port, config.host, onListening);
+      else server.listen({ fd: inheritedFd }, onListening);
     });
 
   const start = async (): Promise<ListenConfig> => {
@@ -88,9 +93,15 @@ export function createService(options: ServiceOptions): Service {
     state = 'starting';
     const config = resolveListenConfig({ port: options.port, host: options.host }, env);
     await options.onStart?.();
-    const bound = await listen(config);
+    const inheritedFd = findInheritedSocket(env, process.pid);
+    const bound = await listen(config, inheritedFd);
     state = 'running';
-    log.info('listening', { ...bound, version: versionInfo.version, revision: versionInfo.revision });
+    log.info('listening', {
+      ...bound,
+      socketActivated: inheritedFd !== undefined,
+      version: versionInfo.version,
+      revision: versionInfo.revision,
+    });
     await notifier.notify('READY=1', `STATUS=listening on ${bound.host}:${bound.port}`);
     stopWatchdog = notifier.startWatchdog();
     return bound;

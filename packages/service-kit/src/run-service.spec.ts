@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { waitFor } from './fixtures/test-helpers';
@@ -69,3 +70,50 @@ test('a second signal while draining exits 1 at once', async (t) => {
   assert.equal(await fixture.exited, 1);
   assert.ok((await response) instanceof Error, 'the unfinished request was cut');
 });
+
+test('serves on the socket systemd passes (socket activation), started by the first connection', async (t) => {
+  const port = await findFreePort();
+  // systemd-socket-activate does what a .socket unit does: it binds the port, waits for a connection,
+  // then execs the service with LISTEN_FDS=1 and LISTEN_PID set to the service's pid.
+  const child = spawn(
+    'systemd-socket-activate',
+    [
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--setenv=NOTIFY_SOCKET=',
+      process.execPath,
+      '--import',
+      'tsx',
+      join(__dirname, 'fixtures', 'slow-service.ts'),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  t.after(() => child.kill('SIGKILL'));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await waitFor(() => stderr.includes('Listening on'), 'systemd-socket-activate to bind', 10_000);
+
+  // Sent before the service runs: it waits in the socket's backlog instead of being refused.
+  assert.deepEqual(await getSlow(port, 1), { status: 200, body: '{"sleptMs":1}' });
+  const listening = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LogFields)
+    .find((line) => line.msg === 'listening');
+  assert.equal(listening?.socketActivated, true, stdout);
+  assert.equal(listening?.port, port);
+});
+
+/** A port nothing listens on right now: bound to 0, read, released. */
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
