@@ -1,12 +1,15 @@
 import '../../image/test/log-to-stderr';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCommand } from '../../../lib/run-command';
 import { captureOutput } from '../../../testing/capture-output';
 import { executorContext } from '../../../testing/executor-context';
+import deployExecutor from '../../deploy/deploy.impl';
+import { resolveDeployArtifacts } from '../../deploy/lib/deploy-artifacts';
+import { normalizeOptions } from '../../deploy/lib/normalize-options';
 import imageExecutor from '../../image/image.impl';
 import { removeImageTag } from '../../image/lib/docker-engine';
 import { readImageRecord, type ImageRecord } from '../../image/lib/image-record';
@@ -123,6 +126,55 @@ describe('release executor (real registry, skopeo, buildx imagetools, cosign)', 
     );
     assert.equal(again.success, true, again.output);
     assert.equal(readRelease().manifestDigest, first.manifestDigest);
+  });
+
+  it('deploy refuses released images the project key does not verify, before Ansible runs', async () => {
+    const keys = join(root, '.edgeship/keys');
+    const scratch = mkdtempSync(join(tmpdir(), 'edgeship-deploy-badsig-'));
+    // An inventory that parses, with one host nothing answers on: reaching Ansible would be the bug.
+    const inventory = join(scratch, 'inventory.yml');
+    writeFileSync(
+      inventory,
+      'all:\n  children:\n    edge:\n      hosts:\n        unreachable:\n          ansible_host: 127.0.0.1\n          ansible_port: 1\n',
+    );
+    const options = { inventory };
+    const reportFile = normalizeOptions(options, context).reportFile;
+    // The release's images signed by the project key, but the workspace now trusts someone else's key.
+    await runCommand('cosign', ['generate-key-pair', `--output-key-prefix=${join(scratch, 'cosign')}`], {
+      env: { ...process.env, COSIGN_PASSWORD: '' },
+    });
+    renameSync(join(keys, 'cosign.pub'), join(keys, 'cosign.pub.real'));
+    renameSync(join(scratch, 'cosign.pub'), join(keys, 'cosign.pub'));
+    try {
+      const { result, output } = await captureOutput(() => deployExecutor(options, context));
+      assert.equal(result.success, false, output);
+      assert.match(output, /no (valid )?signature by \S*\.edgeship\/keys\/cosign\.pub on /, output);
+      assert.ok(
+        Object.values(first.digests).some((digest) => output.includes(`${name}@${digest}`)),
+        `the refusal names a released image by digest:\n${output}`,
+      );
+      assert.doesNotMatch(output, /▸ deploy |PLAY \[/, 'the deploy stopped before ansible-playbook');
+      assert.equal(existsSync(`${reportFile}.ansible.json`), false, 'no Ansible report: it never ran');
+      assert.equal(existsSync(reportFile), false, 'no deploy report');
+    } finally {
+      renameSync(join(keys, 'cosign.pub.real'), join(keys, 'cosign.pub'));
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    // The control: with the project key back, the same artifacts pass the same checks the deploy runs.
+    const { result: accepted, output } = await captureOutput(() =>
+      resolveDeployArtifacts(normalizeOptions(options, context)),
+    );
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(accepted.container ?? {}).map(([arch, entry]) => [
+          `linux/${arch}`,
+          entry.manifest_digest,
+        ]),
+      ),
+      first.digests,
+      output,
+    );
+    assert.equal(output.match(/✔ signature of .* verified/g)?.length, 2, output);
   });
 
   it('refuses a wrong key password before pushing anything', async () => {
