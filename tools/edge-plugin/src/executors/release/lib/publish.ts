@@ -41,10 +41,10 @@ export async function pushArchive(
 }
 
 export function explainPushFailure(stderr: string): string {
-  if (/unauthorized|authentication required|401/i.test(stderr))
+  if (/unauthorized|authentication required|\b401\b/i.test(stderr))
     return ': unauthorized (set EDGESHIP_REGISTRY_USER and EDGESHIP_REGISTRY_PASSWORD)';
-  if (/denied|forbidden|403/i.test(stderr)) return ': access denied for these credentials';
-  if (/read-only|readonly|405|method not allowed|unsupported/i.test(stderr))
+  if (/denied|forbidden|\b403\b/i.test(stderr)) return ': access denied for these credentials';
+  if (/read-only|readonly|\b405\b|method not allowed|unsupported/i.test(stderr))
     return ': the registry is read-only or does not accept pushes';
   if (/connection refused|no such host|timeout/i.test(stderr)) return ': the registry cannot be reached';
   return '';
