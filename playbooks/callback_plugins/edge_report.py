@@ -21,6 +21,7 @@ requirements: []
 
 import json
 import os
+import re
 
 from ansible.plugins.callback import CallbackBase
 
@@ -38,6 +39,9 @@ class CallbackModule(CallbackBase):
 
     def _remember(self, result, kind):
         message = result._result.get("msg") or result._result.get("stderr") or kind
+        # ssh's known_hosts chatter says nothing about why a node failed.
+        message = re.sub(r"Warning: Permanently added [^\n]*known hosts\.\s*", "", str(message))
+        message = " ".join(line.strip() for line in message.splitlines())
         self._errors[result._host.get_name()] = {"kind": kind, "task": result._task.get_name(), "msg": str(message).strip()}
 
     def v2_runner_on_failed(self, result, ignore_errors=False):

@@ -27,22 +27,25 @@ describe('summarizeReport', () => {
           recap: { ...recap, failures: 1 },
           error: { kind: 'failed', task: 'Refuse', msg: 'built for amd64' },
         },
+        // Gathered facts in the first play; the canary's failure stopped the rollout before its batch.
+        'n-5': { recap: { ...recap, ok: 2 } },
         'n-10': {
           recap: { ...recap, unreachable: 1 },
           error: { kind: 'unreachable', task: 'Gather', msg: 'ssh: connection refused' },
         },
       },
     };
-    const rows = summarizeReport(report, ['n-1', 'n-2', 'n-3', 'n-4', 'n-10']);
+    const rows = summarizeReport(report, ['n-1', 'n-2', 'n-3', 'n-4', 'n-5', 'n-10']);
     assert.deepEqual(
       rows.map((r) => `${r.node} ${r.health}`),
-      ['n-1 healthy', 'n-2 failed', 'n-3 refused', 'n-4 not reached', 'n-10 unreachable'],
+      ['n-1 healthy', 'n-2 failed', 'n-3 refused', 'n-4 not reached', 'n-5 not reached', 'n-10 unreachable'],
     );
     assert.equal(rows[0]!.seconds, 12.5);
     assert.equal(rows[0]!.changed, 7);
     assert.equal(rows[0]!.error, undefined);
     assert.match(rows[1]!.error!, /rolled back/);
-    assert.match(rows[4]!.error!, /connection refused/);
+    assert.equal(rows[4]!.error, undefined);
+    assert.match(rows[5]!.error!, /connection refused/);
     assert.equal(isDeploySuccessful(rows, 2), false);
   });
 

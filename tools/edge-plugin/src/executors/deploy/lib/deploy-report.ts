@@ -40,7 +40,10 @@ export function summarizeReport(report: AnsibleReport, targetedHosts: readonly s
           ? 'healthy'
           : text('health') === 'failed'
             ? 'failed'
-            : 'refused';
+            : entry.recap.failures === 0 && !entry.error
+              ? // Answered the first play's fact gathering, then the rollout stopped before its batch.
+                'not reached'
+              : 'refused';
     return {
       node,
       arch: text('arch'),
@@ -50,7 +53,9 @@ export function summarizeReport(report: AnsibleReport, targetedHosts: readonly s
       health,
       changed: entry.recap.changed,
       seconds: Number(result['seconds'] ?? 0),
-      ...(health === 'healthy' ? {} : { error: entry.error?.msg ?? text('error') ?? 'failed' }),
+      ...(health === 'healthy' || health === 'not reached'
+        ? {}
+        : { error: entry.error?.msg ?? text('error') ?? 'failed' }),
     };
   });
   for (const node of targetedHosts) {
