@@ -8,6 +8,7 @@ import { ansibleArgs, ansibleEnv } from './lib/ansible-args';
 import { resolveDeployArtifacts } from './lib/deploy-artifacts';
 import { isDeploySuccessful, summarizeReport, type AnsibleReport } from './lib/deploy-report';
 import { readInventoryHosts } from './lib/inventory';
+import { listLimitedHosts } from './lib/limited-hosts';
 import { normalizeOptions } from './lib/normalize-options';
 import { printSummary, type DeployReport } from './lib/print-summary';
 import type { DeployExecutorOptions } from './schema';
@@ -20,9 +21,10 @@ export default async function deployExecutor(
   try {
     const normalized = normalizeOptions(options, context);
     const { service, hosts } = normalized;
-    const targeted = normalized.inventories.flatMap(
+    const inGroup = normalized.inventories.flatMap(
       (file) => readInventoryHosts(file, hosts, context.root) ?? [],
     );
+    const targeted = normalized.limit ? await listLimitedHosts(normalized, normalized.limit) : inGroup;
     const artifacts = await resolveDeployArtifacts(normalized);
     logger.step(
       `deploy ${service.name} ${service.version} (${service.delivery}) to ${hosts}, serial ${normalized.serial.join(',')}`,
