@@ -27,6 +27,10 @@ options:
     description: File name of the artifact inside a release directory.
     type: str
     required: true
+  socket_unit:
+    description: Path of the service's socket unit file, whose presence is reported.
+    type: path
+    required: false
 author: edgeship
 """
 
@@ -38,6 +42,14 @@ current:
 releases:
   description: Release directories, newest first, each with C(path), C(name) and C(mtime).
   type: list
+  returned: always
+stale_staging:
+  description: Staging directories left by uploads that were cut off (a node killed mid-deploy), except this release's.
+  type: list
+  returned: always
+socket_unit_exists:
+  description: Whether the socket unit file exists (an earlier binary delivery wrote it).
+  type: bool
   returned: always
 release_exists:
   description: Whether C(releases/<release>/<artifact>) exists.
@@ -66,12 +78,20 @@ def list_releases(releases_dir):
     return sorted(found, key=lambda release: release["mtime"], reverse=True)
 
 
+def list_stale_staging(releases_dir, release):
+    if not os.path.isdir(releases_dir):
+        return []
+    names = [name for name in os.listdir(releases_dir) if name.startswith(".staging-")]
+    return sorted(os.path.join(releases_dir, name) for name in names if name != ".staging-" + release)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             root=dict(type="path", required=True),
             release=dict(type="str", required=True),
             artifact=dict(type="str", required=True),
+            socket_unit=dict(type="path", required=False),
         ),
         supports_check_mode=True,
     )
@@ -84,6 +104,8 @@ def main():
         changed=False,
         current=current,
         releases=list_releases(os.path.join(root, "releases")),
+        stale_staging=list_stale_staging(os.path.join(root, "releases"), module.params["release"]),
+        socket_unit_exists=bool(module.params["socket_unit"]) and os.path.exists(module.params["socket_unit"]),
         release_exists=exists,
         release_sha256=module.sha256(artifact) if exists else "",
     )
