@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
+import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../../lib/run-command';
 import deployExecutor from '../deploy.impl';
 import { contextFor, execOnNode, getJson, readReport, WORKSPACE_ROOT } from './fleet-helpers';
@@ -15,16 +16,17 @@ import { contextFor, execOnNode, getJson, readReport, WORKSPACE_ROOT } from './f
  */
 const SERVICE = 'telemetry-gateway';
 const PORT = 8102;
-const FLEET = 'deployspec-amd';
+const FLEET = testFleetName('deployspec-amd');
 const MINUTES = 60_000;
 
 let inventory: FleetInventory;
 let workDir: string;
 let artifactDir: string;
 
-async function deploy(dir: string) {
+async function deploy(dir: string, delivery?: 'binary') {
   const reportFile = join(workDir, 'report.json');
   const options = {
+    ...(delivery ? { delivery } : {}),
     inventory: inventory.path,
     artifactDir: dir,
     report: reportFile,
@@ -54,6 +56,25 @@ describe('container delivery on a real amd64 fleet with podman', { timeout: 60 *
   after(async () => {
     if (!process.env['EDGESHIP_DEPLOY_TEST_AMD64_INVENTORY']) await fleetDown(FLEET).catch(() => undefined);
     await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('first delivers the executable, with the socket unit holding the port', async () => {
+    const { success, report } = await deploy(artifactDir, 'binary');
+    assert.equal(success, true, JSON.stringify(report.nodes));
+    for (const host of inventory.hosts) {
+      const socket = `edgeship-${SERVICE}.socket`;
+      assert.equal((await execOnNode(host.container, ['systemctl', 'is-active', socket])).trim(), 'active');
+    }
+  });
+
+  it('switches to the image: the socket unit of the binary delivery lets go of the port', async () => {
+    const { success, report } = await deploy(artifactDir);
+    assert.equal(success, true, JSON.stringify(report.nodes));
+    for (const host of inventory.hosts) {
+      const units = await execOnNode(host.container, ['ls', '/etc/systemd/system']);
+      assert.doesNotMatch(units, new RegExp(`edgeship-${SERVICE}\\.socket`));
+      assert.equal((await getJson(host.publishedPorts.get(PORT)!, '/version')).body.name, SERVICE);
+    }
   });
 
   it('loads the image into podman and serves /version through 127.0.0.1, with its state directory', async () => {

@@ -1,30 +1,36 @@
 import assert from 'node:assert/strict';
-import { appendFile, copyFile, cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse, stringify } from 'yaml';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
+import { sleep, waitForSystemRunning } from '../../../../../edge-fleet/src/node-container';
+import { waitForSsh } from '../../../../../edge-fleet/src/ssh';
+import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../../lib/run-command';
 import deployExecutor from '../deploy.impl';
 import type { DeployExecutorOptions } from '../schema';
 import { contextFor, execOnNode, getJson, readExposure, readReport, WORKSPACE_ROOT } from './fleet-helpers';
+import { startHammer } from '../../../testing/request-hammer';
 import { writeReleaseVariant } from './release-variants';
 
 /*
  * The real thing: a fleet of two emulated arm64 systemd nodes, real ansible-playbook, the real hello-edge
  * single executable (v1 as the bundle target built it, v2 and v3 the same bundle with a one-line version
- * change, v3 also answering 503 on /healthz). EDGESHIP_DEPLOY_TEST_INVENTORY reuses a fleet that is up.
+ * change, v3 also answering 503 on /healthz, v4 healthy again). EDGESHIP_DEPLOY_TEST_INVENTORY reuses a fleet
+ * that is up.
  */
 const SERVICE = 'hello-edge';
 const PORT = 8101;
-const FLEET = 'deployspec';
+const FLEET = testFleetName('deployspec');
 const MINUTES = 60_000;
 
 let inventory: FleetInventory;
 let workDir: string;
 let reportFile: string;
-const artifacts: Record<'v1' | 'v2' | 'v3', string> = { v1: '', v2: '', v3: '' };
-let versions: Record<'v1' | 'v2' | 'v3', string>;
+const artifacts: Record<'v1' | 'v2' | 'v3' | 'v4', string> = { v1: '', v2: '', v3: '', v4: '' };
+let versions: Record<'v1' | 'v2' | 'v3' | 'v4', string>;
 
 /** Deploys a build of hello-edge that reports `version` (the executor's own default is package.json's). */
 async function deploy(artifactDir: string, version: string, options: DeployExecutorOptions = {}) {
@@ -41,6 +47,23 @@ async function deploy(artifactDir: string, version: string, options: DeployExecu
     contextFor(SERVICE),
   );
   return { success: result.success, report: await readReport(reportFile) };
+}
+
+/** Waits until `container`'s releases directory holds a staging directory: a release is on its way in. */
+async function waitForStaging(container: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { stdout } = await runCommand(
+      'docker',
+      ['exec', container, 'ls', '-a', `/opt/edgeship/${SERVICE}/releases`],
+      {
+        check: false,
+      },
+    );
+    if (stdout.includes('.staging-')) return;
+    await sleep(500);
+  }
+  throw new Error(`${container}: no staging directory within ${timeoutMs / 1000} s`);
 }
 
 async function readVersions(): Promise<string[]> {
@@ -69,7 +92,7 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     );
     const v1 = JSON.parse(await readFile(join(WORKSPACE_ROOT, 'packages', SERVICE, 'package.json'), 'utf8'))
       .version as string;
-    versions = { v1, v2: `${v1}-v2`, v3: `${v1}-v3` };
+    versions = { v1, v2: `${v1}-v2`, v3: `${v1}-v3`, v4: `${v1}-v4` };
     const variant = {
       workspaceRoot: WORKSPACE_ROOT,
       service: SERVICE,
@@ -78,6 +101,7 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     };
     artifacts.v2 = await writeReleaseVariant({ ...variant, version: versions.v2, isHealthy: true });
     artifacts.v3 = await writeReleaseVariant({ ...variant, version: versions.v3, isHealthy: false });
+    artifacts.v4 = await writeReleaseVariant({ ...variant, version: versions.v4, isHealthy: true });
   });
 
   after(async () => {
@@ -114,20 +138,32 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     }
   });
 
-  it('deploys v2, a one-line change, to every node', async () => {
+  it('deploys v2, a one-line change, to every node without failing a request (socket activation)', async () => {
+    const hammer = startHammer(inventory.hosts[0]!.publishedPorts.get(PORT)!);
     const { success } = await deploy(artifacts.v2, versions.v2, { serial: '100%' });
+    const requests = await hammer.stop();
     assert.equal(success, true);
     assert.deepEqual(await readVersions(), [versions.v2, versions.v2]);
+    // The unit restarted under the client: systemd held the port, so requests waited instead of failing.
+    assert.ok(requests.ok > 0, JSON.stringify(requests));
+    assert.equal(requests.failed, 0, JSON.stringify(requests));
   });
 
   it('rolls the canary back from a v3 whose /healthz fails, stops the rollout and exits unsuccessfully', async () => {
-    const { success, report } = await deploy(artifacts.v3, versions.v3);
+    // v3 also changes the unit (one more variable): the rollback must bring back the unit v2 ran under.
+    const { success, report } = await deploy(artifacts.v3, versions.v3, {
+      extraVars: { edge_service_environment: { EDGESHIP_SPEC_RELEASE: 'v3' } },
+    });
     assert.equal(success, false);
     const [canary, rest] = report.nodes;
     assert.equal(canary!.health, 'failed');
     assert.match(canary!.error!, /healthz.*rolled back to .*which is healthy/s);
     assert.equal(rest!.health, 'not reached');
     assert.deepEqual(await readVersions(), [versions.v2, versions.v2]);
+    const canaryNode = inventory.hosts[0]!.container;
+    const unit = await execOnNode(canaryNode, ['systemctl', 'cat', `edgeship-${SERVICE}.service`]);
+    assert.doesNotMatch(unit, /EDGESHIP_SPEC_RELEASE/);
+    assert.doesNotMatch(await execOnNode(canaryNode, ['ls', '/etc/systemd/system']), /~/);
   });
 
   it('delivers the container service as its executable where podman cannot run, hardened, with a state dir', async () => {
@@ -194,5 +230,76 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     assert.equal(success, false);
     assert.match(report.nodes[0]!.error!, /is built for amd64 but .* is arm64/);
     assert.deepEqual(await readVersions(), [versions.v2, versions.v2]);
+  });
+
+  it('reports a node that is down and a node that refuses the key as unreachable, and deploys the others', async () => {
+    // A copy of the fleet's inventory: a node nobody listens for listed first (it would be the canary),
+    // the first real node, and the second real node under another name with a key it does not accept.
+    const document = parse(await readFile(inventory.path, 'utf8'));
+    const nodes = document.all.children.edge.hosts;
+    const [first, second] = inventory.hosts;
+    const wrongKey = join(workDir, 'wrong_ed25519');
+    await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
+    document.all.children.edge.hosts = {
+      'edge-down': { ansible_host: '127.0.0.1', ansible_port: 1 },
+      [first!.name]: nodes[first!.name],
+      // Its own SSH connection: a master kept from an earlier run would skip the key check.
+      'edge-wrong-key': {
+        ...nodes[second!.name],
+        ansible_ssh_private_key_file: wrongKey,
+        ansible_ssh_args: '-o ControlMaster=no -o ControlPath=none',
+      },
+    };
+    const broken = join(workDir, 'unreachable.yml');
+    await writeFile(broken, stringify(document));
+    const result = await deployExecutor(
+      {
+        inventory: broken,
+        artifactDir: artifacts.v2,
+        report: reportFile,
+        version: versions.v2,
+        healthTimeout: 30,
+      },
+      contextFor(SERVICE),
+    );
+    const report = await readReport(reportFile);
+    assert.equal(result.success, false);
+    const byNode = new Map(report.nodes.map((node) => [node.node, node]));
+    assert.equal(byNode.get(first!.name)?.health, 'healthy', JSON.stringify(report.nodes));
+    assert.equal(byNode.get('edge-down')?.health, 'unreachable');
+    assert.match(byNode.get('edge-down')!.error!, /port 1: Connection refused/);
+    assert.equal(byNode.get('edge-wrong-key')?.health, 'unreachable');
+    assert.match(byNode.get('edge-wrong-key')!.error!, /Permission denied \(publickey\)/);
+    assert.deepEqual(await readVersions(), [versions.v2, versions.v2]);
+  });
+
+  it('finishes the other node when one is killed mid-deploy, and a rerun after its restart converges', async () => {
+    const victim = inventory.hosts[1]!;
+    const victimPort = victim.publishedPorts.get(PORT)!;
+    const deploying = deploy(artifacts.v4, versions.v4, { serial: '100%' });
+    // Killed while the new release is being staged on it: after the switch would be too late to matter.
+    await waitForStaging(victim.container, 10 * MINUTES);
+    await runCommand('docker', ['kill', victim.container]);
+    const { success, report } = await deploying;
+    assert.equal(success, false);
+    const byNode = new Map(report.nodes.map((node) => [node.node, node]));
+    assert.equal(byNode.get(inventory.hosts[0]!.name)?.health, 'healthy', JSON.stringify(report.nodes));
+    assert.notEqual(byNode.get(victim.name)?.health, 'healthy');
+    assert.equal(
+      (await getJson(inventory.hosts[0]!.publishedPorts.get(PORT)!, '/version')).body.version,
+      versions.v4,
+    );
+
+    // Restarted, the node runs a whole release (the old one: the switch never happened), not a broken mix.
+    await runCommand('docker', ['start', victim.container]);
+    await waitForSystemRunning(victim.container, 5 * MINUTES);
+    await waitForSsh(inventory.privateKeyFile, victim.ansiblePort, 2 * MINUTES);
+    assert.equal((await getJson(victimPort, '/version')).body.version, versions.v2);
+
+    const rerun = await deploy(artifacts.v4, versions.v4, { serial: '100%' });
+    assert.equal(rerun.success, true, JSON.stringify(rerun.report.nodes));
+    assert.deepEqual(await readVersions(), [versions.v4, versions.v4]);
+    const releases = await execOnNode(victim.container, ['ls', '-a', `/opt/edgeship/${SERVICE}/releases`]);
+    assert.doesNotMatch(releases, /\.staging-/, 'the rerun leaves no staging directory behind');
   });
 });
