@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { parseStartArgs } from './start-args';
+import { parseStartArgs, selectServices } from './start-args';
 
 describe('parseStartArgs', () => {
   it('defaults to a two-node arm64 local fleet and every service', () => {
@@ -26,5 +26,15 @@ describe('parseStartArgs', () => {
     assert.throws(() => parseStartArgs(['--nodes', 'zero']), /--nodes is "zero"\. Use a whole number/);
     assert.throws(() => parseStartArgs(['--arch', 'riscv64']), /--arch is "riscv64"\. Use arm64 or amd64/);
     assert.throws(() => parseStartArgs(['--bogus']), /Unknown option '--bogus'/);
+  });
+
+  it('deploys every service by default, and refuses a service the workspace does not have', () => {
+    const available = ['hello-edge', 'telemetry-gateway'];
+    assert.deepEqual(selectServices(undefined, available), available);
+    assert.deepEqual(selectServices('telemetry-gateway', available), ['telemetry-gateway']);
+    assert.throws(
+      () => selectServices('hello-edge,helo-edge', available),
+      /--projects is "helo-edge"\. Name services of this workspace: hello-edge, telemetry-gateway/,
+    );
   });
 });

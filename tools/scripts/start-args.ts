@@ -68,3 +68,22 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
     json: values.json!,
   };
 }
+
+/** The services to deploy: --projects, checked against the workspace's before anything starts, or all. */
+export function selectServices(requested: string | undefined, available: readonly string[]): string[] {
+  if (requested === undefined) return [...available];
+  const services = requested
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = services.filter((name) => !available.includes(name));
+  if (services.length === 0 || unknown.length > 0) {
+    throw new ConfigError(
+      'npm start',
+      '--projects',
+      unknown.length > 0 ? unknown.join(',') : requested,
+      `Name services of this workspace: ${available.join(', ')}.`,
+    );
+  }
+  return services;
+}

@@ -6,7 +6,7 @@ import { fleetUp } from '../edge-fleet/src';
 import { reportError } from '../edge-plugin/src/lib/errors';
 import { logger, timedStep } from '../edge-plugin/src/lib/logger';
 import { runCommand } from '../edge-plugin/src/lib/run-command';
-import { parseStartArgs, START_HELP, type StartOptions } from './start-args';
+import { parseStartArgs, selectServices, START_HELP, type StartOptions } from './start-args';
 
 const workspaceRoot = resolve(__dirname, '..', '..');
 
@@ -20,9 +20,9 @@ interface ServiceReport {
 
 async function main(options: StartOptions): Promise<number> {
   const started = Date.now();
+  const services = selectServices(options.projects, listServices());
   const inventory = options.inventory ? resolve(options.inventory) : await bringUpLocalFleet(options);
   if (!existsSync(inventory)) throw new Error(`Inventory ${inventory} does not exist.`);
-  const services = options.projects?.split(',') ?? listServices();
   const deploy = await timedStep(`build and deploy ${services.join(', ')} to ${inventory}`, () =>
     runCommand(
       join(workspaceRoot, 'node_modules/.bin/nx'),
