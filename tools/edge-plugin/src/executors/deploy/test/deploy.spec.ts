@@ -92,7 +92,8 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     );
     const v1 = JSON.parse(await readFile(join(WORKSPACE_ROOT, 'packages', SERVICE, 'package.json'), 'utf8'))
       .version as string;
-    versions = { v1, v2: `${v1}-v2`, v3: `${v1}-v3`, v4: `${v1}-v4` };
+    // v4 must be new to the nodes (a reused fleet keeps releases): killing a node mid-upload needs an upload.
+    versions = { v1, v2: `${v1}-v2`, v3: `${v1}-v3`, v4: `${v1}-v4.${Date.now()}` };
     const variant = {
       workspaceRoot: WORKSPACE_ROOT,
       service: SERVICE,
@@ -276,9 +277,14 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
   it('finishes the other node when one is killed mid-deploy, and a rerun after its restart converges', async () => {
     const victim = inventory.hosts[1]!;
     const victimPort = victim.publishedPorts.get(PORT)!;
+    const before = (await getJson(victimPort, '/version')).body.version;
     const deploying = deploy(artifacts.v4, versions.v4, { serial: '100%' });
     // Killed while the new release is being staged on it: after the switch would be too late to matter.
-    await waitForStaging(victim.container, 10 * MINUTES);
+    const isStaging = await Promise.race([
+      waitForStaging(victim.container, 10 * MINUTES).then(() => true),
+      deploying.then(() => false),
+    ]);
+    assert.ok(isStaging, `${victim.name} finished the deploy before a staging directory appeared`);
     await runCommand('docker', ['kill', victim.container]);
     const { success, report } = await deploying;
     assert.equal(success, false);
@@ -294,7 +300,7 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     await runCommand('docker', ['start', victim.container]);
     await waitForSystemRunning(victim.container, 5 * MINUTES);
     await waitForSsh(inventory.privateKeyFile, victim.ansiblePort, 2 * MINUTES);
-    assert.equal((await getJson(victimPort, '/version')).body.version, versions.v2);
+    assert.equal((await getJson(victimPort, '/version')).body.version, before);
 
     const rerun = await deploy(artifacts.v4, versions.v4, { serial: '100%' });
     assert.equal(rerun.success, true, JSON.stringify(rerun.report.nodes));
