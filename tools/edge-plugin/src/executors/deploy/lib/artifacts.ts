@@ -11,6 +11,8 @@ export interface ArtifactEntry {
   sha256: string;
   /** Images: the manifest digest the image target recorded (and the release signed). */
   manifest_digest?: string;
+  /** Released images: the repository the release pushed to, so nodes with a registry can pull by digest. */
+  repository?: string;
 }
 export type ArtifactMap = Partial<Record<DeliveryMode, Partial<Record<OciArch, ArtifactEntry>>>>;
 

@@ -27,7 +27,10 @@ describe('image records', () => {
     };
     const attached = attachManifestDigests(artifacts, parseImageRecords(imageJson));
     assert.equal(attached.container?.amd64?.manifest_digest, M2);
+    assert.equal(attached.container?.amd64?.repository, undefined, 'unsigned: nothing to pull');
     assert.deepEqual(attached.binary, artifacts.binary);
+    const released = attachManifestDigests(artifacts, parseImageRecords(imageJson), 'edgeship/svc');
+    assert.equal(released.container?.amd64?.repository, 'edgeship/svc');
   });
 
   it('names the archives whose manifest the release did not sign', () => {

@@ -27,12 +27,21 @@ export function parseImageRecords(text: string): ImageRecord[] {
   });
 }
 
-/** Container artifacts carry the manifest digest the image target recorded; the role checks the archive against it. */
-export function attachManifestDigests(artifacts: ArtifactMap, records: readonly ImageRecord[]): ArtifactMap {
+/**
+ * Container artifacts carry the manifest digest the image target recorded (the role checks the archive against
+ * it) and, once the release's signature is verified, its repository: a node with a registry pulls that digest.
+ */
+export function attachManifestDigests(
+  artifacts: ArtifactMap,
+  records: readonly ImageRecord[],
+  verifiedRepository?: string,
+): ArtifactMap {
   const container = Object.fromEntries(
     Object.entries(artifacts.container ?? {}).map(([arch, entry]) => {
       const record = records.find((r) => r.arch === arch && entry.path.endsWith(`/${r.archive}`));
-      return [arch, record ? { ...entry, manifest_digest: record.manifestDigest } : entry];
+      if (!record) return [arch, entry];
+      const repository = verifiedRepository ? { repository: verifiedRepository } : {};
+      return [arch, { ...entry, manifest_digest: record.manifestDigest, ...repository }];
     }),
   );
   return artifacts.container ? { ...artifacts, container } : artifacts;

@@ -59,5 +59,5 @@ export async function verifyContainerArtifacts(
       throw new ToolError(`no valid signature by ${keys.publicKey} on ${reference}`, 'cosign verify', 1, '');
     logger.done(`signature of ${record.archive} verified (${reference})`);
   }
-  return attachManifestDigests(artifacts, records);
+  return attachManifestDigests(artifacts, records, release.repository);
 }

@@ -3,9 +3,19 @@ import { appendFile, copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
+import {
+  fleetDown,
+  fleetUp,
+  networkNameOf,
+  parseInventory,
+  type FleetInventory,
+} from '../../../../../edge-fleet/src/index';
 import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../../lib/run-command';
+import { captureOutput } from '../../../testing/capture-output';
+import { executorContext } from '../../../testing/executor-context';
+import { startRegistry, type TestRegistry } from '../../release/test/registry-fixture';
+import releaseExecutor from '../../release/release.impl';
 import deployExecutor from '../deploy.impl';
 import { contextFor, execOnNode, getJson, readReport, WORKSPACE_ROOT } from './fleet-helpers';
 
@@ -22,8 +32,44 @@ const MINUTES = 60_000;
 let inventory: FleetInventory;
 let workDir: string;
 let artifactDir: string;
+/** The release's registry as the controller sees it (loopback), and a read-only view of it the nodes reach. */
+let registry: TestRegistry;
+let nodeRegistry: TestRegistry;
+let releasedDir: string;
 
-async function deploy(dir: string, delivery?: 'binary') {
+/**
+ * Releases the gateway's images to a registry of the test's own (signed with the workspace's key) into a
+ * copy of the build output, and serves that registry read-only on the fleet network's gateway.
+ */
+async function releaseForPull(): Promise<void> {
+  registry = await startRegistry({ readonly: false });
+  const network = networkNameOf(FLEET);
+  const gateway = (
+    await runCommand('docker', [
+      'network',
+      'inspect',
+      '--format',
+      '{{range .IPAM.Config}}{{.Gateway}}{{end}}',
+      network,
+    ])
+  ).stdout.trim();
+  nodeRegistry = await startRegistry({ readonly: true, bindHost: gateway, storageOf: registry });
+  releasedDir = join(workDir, 'released');
+  await cp(artifactDir, releasedDir, { recursive: true });
+  const { result, output } = await captureOutput(() =>
+    releaseExecutor(
+      {
+        registry: registry.host,
+        repository: 'edgeship-test/telemetry-gateway',
+        imagePath: join(releasedDir, 'image'),
+      },
+      executorContext(WORKSPACE_ROOT, SERVICE, `packages/${SERVICE}`),
+    ),
+  );
+  if (!result.success) throw new Error(`release for the pull test failed:\n${output}`);
+}
+
+async function deploy(dir: string, delivery?: 'binary', extraVars: Record<string, unknown> = {}) {
   const reportFile = join(workDir, 'report.json');
   const options = {
     ...(delivery ? { delivery } : {}),
@@ -33,7 +79,7 @@ async function deploy(dir: string, delivery?: 'binary') {
     healthTimeout: 30,
     stabilityWindow: 3,
     // The gateway spools to DATA_DIR; until its package.json marker says "stateDirectory": true, ask here.
-    extraVars: { edge_service_state_dir: true },
+    extraVars: { edge_service_state_dir: true, ...extraVars },
   };
   const result = await deployExecutor(options, contextFor(SERVICE));
   return { success: result.success, report: await readReport(reportFile) };
@@ -51,9 +97,12 @@ describe('container delivery on a real amd64 fleet with podman', { timeout: 60 *
     artifactDir = join(workDir, 'dist');
     await cp(join(WORKSPACE_ROOT, 'dist', SERVICE, 'image'), join(artifactDir, 'image'), { recursive: true });
     await cp(join(WORKSPACE_ROOT, 'dist', SERVICE, 'bin'), join(artifactDir, 'bin'), { recursive: true });
+    await releaseForPull();
   });
 
   after(async () => {
+    await nodeRegistry?.stop();
+    await registry?.stop();
     if (!process.env['EDGESHIP_DEPLOY_TEST_AMD64_INVENTORY']) await fleetDown(FLEET).catch(() => undefined);
     await rm(workDir, { recursive: true, force: true });
   });
@@ -67,14 +116,40 @@ describe('container delivery on a real amd64 fleet with podman', { timeout: 60 *
     }
   });
 
-  it('switches to the image: the socket unit of the binary delivery lets go of the port', async () => {
-    const { success, report } = await deploy(artifactDir);
+  it('switches to the released image, pulled by digest from a registry the node reaches; the socket unit lets go', async () => {
+    const pull = {
+      edge_service_image_registry: nodeRegistry.host,
+      edge_service_image_registry_tls_verify: false,
+    };
+    const { success, report } = await deploy(releasedDir, undefined, pull);
     assert.equal(success, true, JSON.stringify(report.nodes));
     for (const host of inventory.hosts) {
       const units = await execOnNode(host.container, ['ls', '/etc/systemd/system']);
       assert.doesNotMatch(units, new RegExp(`edgeship-${SERVICE}\\.socket`));
       assert.equal((await getJson(host.publishedPorts.get(PORT)!, '/version')).body.name, SERVICE);
+      // The release holds the pinned reference podman pulled, not an archive sent over SSH.
+      const release = `/opt/edgeship/${SERVICE}/current`;
+      const reference = await execOnNode(host.container, ['cat', `${release}/image.ref`]);
+      assert.match(
+        reference,
+        new RegExp(`^${nodeRegistry.host}/edgeship-test/telemetry-gateway@sha256:[0-9a-f]{64}$`),
+      );
+      await assert.rejects(execOnNode(host.container, ['test', '-e', `${release}/image.tar`]));
+      const digests = await execOnNode(host.container, [
+        'podman',
+        'image',
+        'list',
+        '--digests',
+        '--format',
+        '{{.Digest}}',
+      ]);
+      assert.ok(digests.includes(reference.trim().split('@')[1]!), digests);
     }
+    const again = await deploy(releasedDir, undefined, pull);
+    assert.deepEqual(
+      again.report.nodes.map((node) => node.changed),
+      again.report.nodes.map(() => 0),
+    );
   });
 
   it('loads the image into podman and serves /version through 127.0.0.1, with its state directory', async () => {

@@ -6,13 +6,25 @@ import { join } from 'node:path';
 
 export interface TestRegistry {
   host: string;
+  storageDir: string;
   stop: () => Promise<void>;
 }
 
-/** A throwaway CNCF Distribution registry on a free loopback port (read-only to play one that refuses pushes). */
-export async function startRegistry(options: { readonly: boolean }): Promise<TestRegistry> {
-  const port = await findFreePort();
+export interface RegistryOptions {
+  /** Refuse pushes (to play a registry that does, or a read-only mirror of another's storage). */
+  readonly: boolean;
+  /** Address to listen on (default 127.0.0.1): a fleet network's gateway lets its nodes pull. */
+  bindHost?: string;
+  /** Serve the storage of another test registry instead of an empty one of its own. */
+  storageOf?: TestRegistry;
+}
+
+/** A throwaway CNCF Distribution registry on a free port (loopback unless bindHost says otherwise). */
+export async function startRegistry(options: RegistryOptions): Promise<TestRegistry> {
+  const bindHost = options.bindHost ?? '127.0.0.1';
+  const port = await findFreePort(bindHost);
   const dir = mkdtempSync(join(tmpdir(), 'edgeship-registry-'));
+  const storage = options.storageOf?.storageDir ?? join(dir, 'data');
   const config = join(dir, 'config.yml');
   writeFileSync(
     config,
@@ -22,17 +34,17 @@ export async function startRegistry(options: { readonly: boolean }): Promise<Tes
       '  level: error',
       'storage:',
       '  filesystem:',
-      `    rootdirectory: ${join(dir, 'data')}`,
+      `    rootdirectory: ${storage}`,
       '  maintenance:',
       '    readonly:',
       `      enabled: ${options.readonly}`,
       'http:',
-      `  addr: 127.0.0.1:${port}`,
+      `  addr: ${bindHost}:${port}`,
       '',
     ].join('\n'),
   );
   const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
-  const host = `127.0.0.1:${port}`;
+  const host = `${bindHost}:${port}`;
   for (let attempt = 0; attempt < 100; attempt++) {
     const up = await fetch(`http://${host}/v2/`).then(
       (r) => r.ok,
@@ -43,6 +55,7 @@ export async function startRegistry(options: { readonly: boolean }): Promise<Tes
   }
   return {
     host,
+    storageDir: storage,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => {
@@ -54,10 +67,10 @@ export async function startRegistry(options: { readonly: boolean }): Promise<Tes
   };
 }
 
-function findFreePort(): Promise<number> {
+function findFreePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const address = server.address();
       server.close(() =>
         typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
