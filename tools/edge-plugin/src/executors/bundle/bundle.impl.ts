@@ -6,6 +6,7 @@ import { logger, timedStep } from '../../lib/logger';
 import { ensureRuntimes } from './lib/fetch-runtime';
 import { describeNativeAddons, findNativeAddons, listProductionPackages } from './lib/native-addons';
 import { normalizeOptions, resolveOutputDir, type NormalizedBundleOptions } from './lib/normalize-options';
+import { writeChecksums } from './lib/checksums';
 import { createWorkDir, promoteOutputs, removeOutputs } from './lib/outputs';
 import { runEsbuild } from './lib/run-esbuild';
 import { resolveSourceRevision } from './lib/source-revision';
@@ -36,6 +37,12 @@ export default async function bundleExecutor(
     );
     for (const warning of bundle.warnings) logger.warn(warning);
     const executables = external.length > 0 ? [] : await buildExecutables(normalized, workDir, bundleFile);
+    if (executables.length > 0) {
+      await writeChecksums(
+        join(workDir, 'bin'),
+        executables.map((built) => built.file),
+      );
+    }
     await promoteOutputs(workDir, normalized.outputDir);
     await reportOutputs(normalized, [bundleFile, ...executables.map((built) => built.file)], workDir);
     logger.done(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runCommand } from '../../../lib/run-command';
 import { captureOutput } from '../../../testing/capture-output';
 import { executorContext } from '../../../testing/executor-context';
 import { npmInstall, writeFixtureFile } from '../../../testing/fixture-workspace';
@@ -42,6 +43,16 @@ describe('bundle: single executables that run on both arches', () => {
     assert.ok(
       statSync(join(outputDir, 'bundle/main.js')).size < 200_000,
       'minified, with service-kit inside',
+    );
+  });
+
+  it('records the executables in bin/SHA256SUMS, which sha256sum --check accepts', async () => {
+    const check = await runCommand('sha256sum', ['--check', '--strict', 'SHA256SUMS'], {
+      cwd: join(outputDir, 'bin'),
+    });
+    assert.deepEqual(
+      check.stdout.trim().split('\n').sort(),
+      SEA_ARCHS.map((arch) => `${service.name}-linux-${arch}: OK`).sort(),
     );
   });
 
