@@ -26,6 +26,7 @@ const components = [
   'libc6-arm64-cross',
   'libstdc++6-arm64-cross',
   'libgcc-s1-arm64-cross',
+  'systemd',
   'apt architecture arm64',
   'docker-buildx',
   'cosign',
