@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import {
   fleetDown,
   fleetUp,
-  networkNameOf,
+  readFleetGateway,
   type FleetArch,
   type FleetInventory,
 } from '../tools/edge-fleet/src/index';
@@ -229,15 +229,7 @@ async function benchContainer(workDir: string, record: (figures: DeployFigures) 
   try {
     const { inventory } = await fleetUp({ name: fleet, nodes: 1, arch: 'amd64' });
     registry = await startRegistry({ readonly: false });
-    const gateway = (
-      await runCommand('docker', [
-        'network',
-        'inspect',
-        '--format',
-        '{{range .IPAM.Config}}{{.Gateway}}{{end}}',
-        networkNameOf(fleet),
-      ])
-    ).stdout.trim();
+    const gateway = await readFleetGateway(fleet);
     nodeRegistry = await startRegistry({ readonly: true, bindHost: gateway, storageOf: registry });
     const base = await buildImageIn(copy, join(workDir, 'image-base'));
     await changeOneLine(copy, "'spool not open yet'");

@@ -3,6 +3,7 @@ import { runCommand } from '../../edge-plugin/src/lib/run-command';
 import {
   ARCH_LABEL,
   FLEET_LABEL,
+  networkNameOf,
   NODE_LABEL,
   PORT_BASE_LABEL,
   WORKSPACE_LABEL,
@@ -90,6 +91,22 @@ export async function listFleetNetworks(fleet: string): Promise<FleetNetwork[]> 
       const [name = '', workspace = ''] = line.split('\t');
       return { name, workspace: workspace.replace(/^<no value>$/, '') };
     });
+}
+
+/**
+ * The host's address on the fleet's network: a service the host runs there (a registry mirror) is what the
+ * nodes reach, while the host itself is not published anywhere else.
+ */
+export async function readFleetGateway(fleet: string): Promise<string> {
+  const network = networkNameOf(fleet);
+  const { stdout } = await runCommand('docker', [
+    'network',
+    'inspect',
+    '--format',
+    '{{range .IPAM.Config}}{{.Gateway}}{{end}}',
+    network,
+  ]);
+  return stdout.trim();
 }
 
 /** Throws when the fleet's docker objects were made from another workspace (whose key we lack). */

@@ -2,6 +2,7 @@ export { fleetUp, type FleetUpOptions, type FleetUpResult } from './fleet-up';
 export { fleetDown, type FleetDownResult } from './fleet-down';
 export { fleetStatus, type FleetStatus, type NodeStatus } from './fleet-status';
 export { fleetSsh } from './fleet-ssh';
+export { readFleetGateway } from './docker';
 export {
   readFleetInventory,
   renderInventory,

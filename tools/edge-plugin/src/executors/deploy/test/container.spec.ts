@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   fleetDown,
   fleetUp,
-  networkNameOf,
+  readFleetGateway,
   parseInventory,
   type FleetInventory,
 } from '../../../../../edge-fleet/src/index';
@@ -43,16 +43,7 @@ let releasedDir: string;
  */
 async function releaseForPull(): Promise<void> {
   registry = await startRegistry({ readonly: false });
-  const network = networkNameOf(FLEET);
-  const gateway = (
-    await runCommand('docker', [
-      'network',
-      'inspect',
-      '--format',
-      '{{range .IPAM.Config}}{{.Gateway}}{{end}}',
-      network,
-    ])
-  ).stdout.trim();
+  const gateway = await readFleetGateway(FLEET);
   nodeRegistry = await startRegistry({ readonly: true, bindHost: gateway, storageOf: registry });
   releasedDir = join(workDir, 'released');
   await cp(artifactDir, releasedDir, { recursive: true });
