@@ -15,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fleetDown, fleetUp } from '../tools/edge-fleet/src/index';
+import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
 import { reportError } from '../tools/edge-plugin/src/lib/errors';
 import { logger } from '../tools/edge-plugin/src/lib/logger';
 import {
@@ -23,7 +24,6 @@ import {
   git,
 } from '../tools/edge-plugin/src/testing/workspace-copy';
 import {
-  fleetNameFor,
   readPipelineReport,
   runPipelineCli,
   startThrowawayRegistry,
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const nodes = Number(values.nodes);
   const loadBefore = loadavg()[0]!;
   const root = copyWorkspaceToThrowawayRepo();
-  const fleetName = fleetNameFor('pipe-bench', root);
+  const fleetName = testFleetName('pipe-bench', root);
   const registry = await startThrowawayRegistry(join(root, '.edgeship', 'registry'));
   const scenarios: Scenario[] = [];
   try {

@@ -3,11 +3,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, type FleetUpResult } from '../../tools/edge-fleet/src/index';
+import { testFleetName } from '../../tools/edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
 import { commitAll, copyWorkspaceToThrowawayRepo } from '../../tools/edge-plugin/src/testing/workspace-copy';
 import {
   fetchJson,
-  fleetNameFor,
   listAffectedProjects,
   readPipelineReport,
   readPublishedPorts,
@@ -38,7 +38,7 @@ describe(
 
     before(async () => {
       root = copyWorkspaceToThrowawayRepo();
-      fleetName = fleetNameFor('pipe-e2e', root);
+      fleetName = testFleetName('pipe-e2e', root);
       registry = await startThrowawayRegistry(join(root, '.edgeship', 'registry'));
     });
 

@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { findFreePort } from '../../tools/edge-plugin/src/testing/free-port';
 
 /** The --json report of tools/pipeline (see tools/pipeline/src/summary.ts). */
 export interface PipelineReport {
@@ -158,23 +157,4 @@ export async function startThrowawayRegistry(dir: string): Promise<ThrowawayRegi
         child.kill();
       }),
   };
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Fleets are machine-wide but belong to one workspace: a name per throwaway copy keeps runs from
- * different clones (CI next to a working copy) and leftovers of an interrupted run apart.
- */
-export function fleetNameFor(base: string, workspaceRoot: string): string {
-  return `${base}-w${createHash('sha256').update(workspaceRoot).digest('hex').slice(0, 6)}`;
 }

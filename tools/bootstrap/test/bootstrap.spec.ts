@@ -2,11 +2,11 @@
 // the registry it starts on 127.0.0.1:5000 is a machine prerequisite and is deliberately left running.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync, chmodSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { findFreePort } from '../../edge-plugin/src/testing/free-port';
 
 const script = resolve(__dirname, '..', 'bootstrap.sh');
 const isRoot = process.getuid?.() === 0;
@@ -56,14 +56,6 @@ function readStates(output: string): Map<string, string> {
     if (match) states.set(match[1], match[2]);
   }
   return states;
-}
-
-async function findFreePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 async function isRegistryAnswering(addr: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { SeaArch } from '../lib/arch';
+import { findFreePort } from '../../../testing/free-port';
 
 /** Where Debian's libc6-arm64-cross puts the aarch64 loader and libraries QEMU needs to run arm64 binaries. */
 const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
@@ -10,15 +10,6 @@ export interface RunningExecutable {
   port: number;
   output: () => string;
   stop: () => Promise<void>;
-}
-
-export async function findFreePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** arm64 executables run through binfmt + QEMU; their dynamic loader comes from the cross sysroot. */
