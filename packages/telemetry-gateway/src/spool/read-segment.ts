@@ -1,4 +1,6 @@
-import { readFile, truncate } from 'node:fs/promises';
+import { stat, truncate } from 'node:fs/promises';
+import { RecentBuffer } from './recent-buffer';
+import { readSegmentLines } from './segment-lines';
 
 export interface SegmentContents {
   /** Bytes up to and including the last newline: everything that was ever acknowledged. */
@@ -12,21 +14,29 @@ export interface SegmentContents {
   tail: unknown[];
 }
 
+/** Streams the segment once: counts its lines and parses only the last `keepLast`, whatever its size. */
 export async function readSegment(path: string, keepLast: number): Promise<SegmentContents> {
-  const buffer = await readFile(path);
-  const validBytes = buffer.lastIndexOf(0x0a) + 1;
-  const lines = buffer.subarray(0, validBytes).toString('utf8').split('\n').filter(Boolean);
+  const { size } = await stat(path);
+  const lastLines = keepLast > 0 ? new RecentBuffer<string | undefined>(keepLast) : undefined;
+  let validBytes = 0;
+  let records = 0;
+  for await (const line of readSegmentLines(path, { end: size })) {
+    validBytes = line.end;
+    if (line.text === '') continue;
+    records += 1;
+    lastLines?.push(line.text);
+  }
   const tail: unknown[] = [];
   let corruptLines = 0;
-  // Only the last lines can reach the in-memory tail; older ones are counted without being parsed.
-  for (const line of keepLast > 0 ? lines.slice(-keepLast) : []) {
+  for (const text of lastLines?.readLast(keepLast) ?? []) {
     try {
-      tail.push(JSON.parse(line));
+      if (text === undefined) throw new Error('line too long');
+      tail.push(JSON.parse(text));
     } catch {
       corruptLines += 1;
     }
   }
-  return { validBytes, tornBytes: buffer.length - validBytes, records: lines.length, corruptLines, tail };
+  return { validBytes, tornBytes: size - validBytes, records, corruptLines, tail };
 }
 
 /** Cuts a torn last line so the next append starts on a fresh line instead of gluing onto the fragment. */
