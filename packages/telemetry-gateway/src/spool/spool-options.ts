@@ -1,3 +1,5 @@
+import { unlink } from 'node:fs/promises';
+
 export interface SpoolOptions {
   dir: string;
   /** Upper bound of all segment files together; the oldest segments are dropped to stay under it. */
@@ -6,6 +8,8 @@ export interface SpoolOptions {
   maxRecords?: number;
   /** How many of the newest readings are kept in memory for GET /readings. */
   recentCapacity?: number;
+  /** Removes a segment file: node:fs unlink, unless a test needs it to fail. */
+  removeFile?: (path: string) => Promise<void>;
 }
 
 export type NormalizedSpoolOptions = Required<SpoolOptions> & {
@@ -36,6 +40,7 @@ export function normalizeSpoolOptions(options: SpoolOptions): NormalizedSpoolOpt
     maxBytes,
     maxRecords,
     recentCapacity,
+    removeFile: options.removeFile ?? unlink,
     segmentBytes: Math.floor(maxBytes / 4),
     segmentRecords: Math.floor(maxRecords / 4),
   };

@@ -1,5 +1,13 @@
-import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import type { Logger } from '@edgeship/service-kit';
+import {
+  type ForwardPosition,
+  isPositionAfter,
+  loadForwardPosition,
+  resolveResumePosition,
+  saveForwardPosition,
+} from './forward-position';
+import { type ForwardBatch, readForwardBatch } from './read-forward-batch';
 import { readSegment, truncateTornTail } from './read-segment';
 import { RecentBuffer } from './recent-buffer';
 import { listSegmentSeqs, resolveSegmentPath, type SegmentInfo, syncDirectory } from './segment-files';
@@ -11,17 +19,32 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
+export interface ForwardingStats {
+  /** Stored readings the upstream has not acknowledged yet. */
+  pendingRecords: number;
+  /** Readings dropped before the upstream acknowledged them, because the spool was full (since start). */
+  droppedRecords: number;
+  droppedSegments: number;
+}
+
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
 /**
  * Append-only JSONL segments on disk. append() resolves only after the records are fsynced, so an acknowledged
  * reading survives a crash or power cut. Concurrent appends share one write + fsync (group commit), which is what
- * keeps throughput up on slow edge flash storage.
+ * keeps throughput up on slow edge flash storage. The forwarding position says how far the upstream has
+ * acknowledged; segments are removed only once it has passed them, or when the bounds force a drop (counted).
  */
 export class Spool {
-  private readonly segments: SegmentInfo[] = [];
+  private segments: SegmentInfo[] = [];
   private readonly recent: RecentBuffer<unknown>;
   private handle: FileHandle | undefined;
   private pending: PendingAppend[] = [];
   private isFlushing = false;
+  private position: ForwardPosition = { seq: 1, offset: 0, lines: 0 };
+  private appendWaiters: Array<() => void> = [];
+  private dropped = { records: 0, segments: 0 };
+  private diskFullSince: string | undefined;
 
   private constructor(
     private readonly options: NormalizedSpoolOptions,
@@ -40,9 +63,19 @@ export class Spool {
     return this.handle !== undefined;
   }
 
+  /** Set by an append that failed for lack of space; cleared by the next append that succeeds. */
+  get isDiskFull(): boolean {
+    return this.diskFullSince !== undefined;
+  }
+
   readStats(): { segments: number; bytes: number; records: number } {
     const sum = (key: 'bytes' | 'records') => this.segments.reduce((total, s) => total + s[key], 0);
     return { segments: this.segments.length, bytes: sum('bytes'), records: sum('records') };
+  }
+
+  readForwardingStats(): ForwardingStats {
+    const pendingRecords = this.segments.reduce((total, s) => total + this.countUnforwarded(s), 0);
+    return { pendingRecords, droppedRecords: this.dropped.records, droppedSegments: this.dropped.segments };
   }
 
   readRecent(limit: number): unknown[] {
@@ -57,10 +90,41 @@ export class Spool {
     });
   }
 
+  /** Resolves after the next successful append (or close): the forwarder waits on it instead of polling. */
+  whenAppended(): Promise<void> {
+    return new Promise((resolve) => this.appendWaiters.push(resolve));
+  }
+
+  /** The oldest readings the upstream has not acknowledged, up to `maxRecords`; undefined when there are none. */
+  async readForwardBatch(maxRecords: number): Promise<ForwardBatch | undefined> {
+    await this.removeAcknowledgedSegments();
+    const segment = this.segments.find((s) => s.seq === this.position.seq);
+    if (!segment || this.position.offset >= segment.bytes) return undefined;
+    try {
+      const batch = await readForwardBatch(segment, this.position, maxRecords);
+      if (batch.corruptLines > 0)
+        this.log.warn('skipping corrupt lines', { file: segment.path, lines: batch.corruptLines });
+      return batch;
+    } catch (error) {
+      // Dropped while we opened it (the spool was full): read on from where the drop moved the position.
+      if (!this.segments.includes(segment)) return this.readForwardBatch(maxRecords);
+      throw error;
+    }
+  }
+
+  /** Makes `end` durable (fsync) before anything it covers is removed; a stale position is ignored. */
+  async acknowledge(end: ForwardPosition): Promise<void> {
+    if (!isPositionAfter(end, this.position)) return;
+    await saveForwardPosition(this.options.dir, end);
+    if (isPositionAfter(end, this.position)) this.position = end;
+    await this.removeAcknowledgedSegments();
+  }
+
   /** Waits for queued appends to be written, then closes the active segment. */
   async close(): Promise<void> {
     while (this.isFlushing) await new Promise((resolve) => setImmediate(resolve));
     await this.releaseHandle();
+    for (const wake of this.appendWaiters.splice(0)) wake();
   }
 
   private async releaseHandle(): Promise<void> {
@@ -85,8 +149,13 @@ export class Spool {
       this.segments.push({ seq, path, bytes: contents.validBytes, records: contents.records });
       this.recent.push(...contents.tail);
     }
-    await this.openActiveSegment(seqs.at(-1) ?? 1);
-    this.log.info('spool opened', { dir, ...this.readStats() });
+    const saved = await loadForwardPosition(dir, (reason) =>
+      this.log.warn('forwarding position is damaged; forwarding everything spooled again', { reason }),
+    );
+    this.position = resolveResumePosition(saved, this.segments);
+    await this.openActiveSegment(Math.max(seqs.at(-1) ?? 1, this.position.seq));
+    await this.removeAcknowledgedSegments();
+    this.log.info('spool opened', { dir, ...this.readStats(), ...this.readForwardingStats() });
   }
 
   private async openActiveSegment(seq: number): Promise<void> {
@@ -105,10 +174,17 @@ export class Spool {
       const batch = this.pending.splice(0);
       try {
         await this.writeDurably(batch.flatMap((append) => append.records));
-        for (const append of batch) append.resolve();
       } catch (error) {
+        this.noteWriteFailure(error);
         for (const append of batch) append.reject(error);
+        continue;
       }
+      // Stored and fsynced: what follows is housekeeping, and its failure must not reject those readings.
+      await this.dropOldSegments().catch((error: unknown) =>
+        this.log.warn('could not drop old segments; retrying on the next append', { error }),
+      );
+      for (const append of batch) append.resolve();
+      for (const wake of this.appendWaiters.splice(0)) wake();
     }
     this.isFlushing = false;
   }
@@ -130,14 +206,37 @@ export class Spool {
     active.bytes += data.length;
     active.records += records.length;
     this.recent.push(...records);
-    await this.dropOldSegments();
+    if (this.diskFullSince) {
+      this.log.info('spool writes succeed again', { diskFullSince: this.diskFullSince });
+      this.diskFullSince = undefined;
+    }
   }
 
+  private noteWriteFailure(error: unknown): void {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!DISK_FULL_CODES.has(code) || this.diskFullSince) return;
+    this.diskFullSince = new Date().toISOString();
+    this.log.error('disk full: refusing readings and reporting not ready until a write succeeds', {
+      dir: this.options.dir,
+      code,
+    });
+  }
+
+  /** The new segment opens before the old one closes, so a failed open (disk full) leaves a usable spool. */
   private async rotateIfFull(): Promise<void> {
     const active = this.segments.at(-1)!;
     if (active.bytes < this.options.segmentBytes && active.records < this.options.segmentRecords) return;
-    await this.handle!.close();
-    await this.openActiveSegment(active.seq + 1);
+    const previous = this.handle!;
+    try {
+      await this.openActiveSegment(active.seq + 1);
+    } finally {
+      if (this.handle !== previous) await previous.close();
+    }
+  }
+
+  private countUnforwarded(segment: SegmentInfo): number {
+    if (segment.seq < this.position.seq) return 0;
+    return segment.seq === this.position.seq ? segment.records - this.position.lines : segment.records;
   }
 
   private async dropOldSegments(): Promise<void> {
@@ -145,9 +244,56 @@ export class Spool {
     while (this.segments.length > 1) {
       const stats = this.readStats();
       if (stats.bytes <= maxBytes && stats.records <= maxRecords) return;
-      const oldest = this.segments.shift()!;
-      await unlink(oldest.path);
-      this.log.info('dropped oldest segment', { file: oldest.path, records: oldest.records });
+      const oldest = this.segments[0]!;
+      // A file that will not go keeps the spool over its bound until a later append retries; no loop here.
+      if (!(await this.removeSegmentFile(oldest))) return;
+      const unforwarded = this.countUnforwarded(oldest);
+      this.forgetSegment(oldest);
+      if (unforwarded === 0) continue;
+      this.dropped.records += unforwarded;
+      this.dropped.segments += 1;
+      this.log.warn('spool full: dropped readings the upstream has not acknowledged', {
+        file: oldest.path,
+        records: unforwarded,
+        droppedTotal: this.dropped.records,
+      });
+    }
+  }
+
+  private async removeAcknowledgedSegments(): Promise<void> {
+    this.advancePastFinishedSegments();
+    for (const segment of this.segments.filter((s) => s.seq < this.position.seq)) {
+      if (await this.removeSegmentFile(segment)) this.forgetSegment(segment);
+    }
+  }
+
+  /** A closed segment read to its end is acknowledged as a whole: the position moves to the next one. */
+  private advancePastFinishedSegments(): void {
+    for (;;) {
+      const index = this.segments.findIndex((s) => s.seq === this.position.seq);
+      const segment = this.segments[index];
+      const next = this.segments[index + 1];
+      if (!segment || !next || this.position.offset < segment.bytes) return;
+      this.position = { seq: next.seq, offset: 0, lines: 0 };
+    }
+  }
+
+  /** Moves the forwarding position off a segment that leaves, so nothing reads or counts it any more. */
+  private forgetSegment(segment: SegmentInfo): void {
+    this.segments = this.segments.filter((s) => s !== segment);
+    if (this.position.seq <= segment.seq) {
+      this.position = { seq: this.segments[0]?.seq ?? segment.seq + 1, offset: 0, lines: 0 };
+    }
+  }
+
+  private async removeSegmentFile(segment: SegmentInfo): Promise<boolean> {
+    try {
+      await this.options.removeFile(segment.path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      this.log.warn('could not remove segment; retrying later', { file: segment.path, error });
+      return false;
     }
   }
 }
