@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -18,32 +19,57 @@ export interface LoggerOptions {
   fields?: LogFields;
 }
 
-const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** pino's level numbers: log shippers and `pino-pretty` read them the same from the kit and from pino. */
+export const LEVEL_NUMBER: Record<LogLevel, number> = { debug: 20, info: 30, warn: 40, error: 50 };
 
 export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
   const level = value?.trim().toLowerCase();
-  return level && level in LEVEL_RANK ? (level as LogLevel) : fallback;
+  return level && level in LEVEL_NUMBER ? (level as LogLevel) : fallback;
 }
 
-/** One JSON object per line: time, level, msg first, then the event's fields (which cannot overwrite those three). */
-export function formatLogLine(level: LogLevel, msg: string, fields: LogFields, now = new Date()): string {
-  const line: LogFields = { time: now.toISOString(), level, msg };
+interface LineOrigin {
+  pid: number;
+  hostname: string;
+}
+
+const THIS_PROCESS: LineOrigin = { pid: process.pid, hostname: hostname() };
+const RESERVED = new Set(['level', 'time', 'pid', 'hostname', 'msg']);
+
+/**
+ * One JSON object per line in pino's shape, so a team's pino lines and the kit's read the same in journald and
+ * log shippers: level (number), time (epoch ms), pid, hostname, the event's fields, msg last. Fields cannot
+ * overwrite those five; an Error anywhere is written as pino writes `err` (type, message, stack).
+ */
+export function formatLogLine(
+  level: LogLevel,
+  msg: string,
+  fields: LogFields,
+  now = Date.now(),
+  origin: LineOrigin = THIS_PROCESS,
+): string {
+  const line: LogFields = {
+    level: LEVEL_NUMBER[level],
+    time: now,
+    pid: origin.pid,
+    hostname: origin.hostname,
+  };
   for (const [key, value] of Object.entries(fields)) {
-    if (!(key in line)) line[key] = value instanceof Error ? serializeError(value) : value;
+    if (!RESERVED.has(key)) line[key] = value instanceof Error ? serializeError(value) : value;
   }
+  line.msg = msg;
   return JSON.stringify(line) + '\n';
 }
 
-function serializeError(error: Error): LogFields {
-  return { name: error.name, message: error.message, stack: error.stack };
+export function serializeError(error: Error): LogFields {
+  return { type: error.name, message: error.message, stack: error.stack };
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const stream = options.stream ?? process.stdout;
-  const threshold = LEVEL_RANK[options.level ?? 'info'];
+  const threshold = LEVEL_NUMBER[options.level ?? 'info'];
   const baseFields = options.fields ?? {};
   const write = (level: LogLevel, msg: string, fields?: LogFields): void => {
-    if (LEVEL_RANK[level] < threshold) return;
+    if (LEVEL_NUMBER[level] < threshold) return;
     stream.write(formatLogLine(level, msg, { ...baseFields, ...fields }));
   };
   return {
