@@ -1,7 +1,11 @@
-export { createService, type Service, type ServiceOptions } from './create-service';
+export { createService, type ServiceOptions } from './create-service';
 export { runService, type RunServiceOptions } from './run-service';
+export { runEdgeServer, withEdgeContract, type EdgeContractOptions } from './edge-contract';
+export type { FastifyLike, ServerTarget } from './resolve-server';
+export type { LifecycleOptions, Service } from './service-lifecycle';
 export { HttpError } from './http-error';
 export { createLogger, parseLogLevel, type Logger, type LogFields, type LogLevel } from './logger';
+export { fromPino, type PinoLike } from './pino-logger';
 export type { JsonReply, RouteContext, RouteHandler, Routes } from './router';
 export type { ListenConfig } from './listen-config';
 export type { ServiceState } from './probe-routes';

@@ -1,4 +1,4 @@
-import type { Service } from './create-service';
+import type { Service } from './service-lifecycle';
 
 export interface RunServiceOptions {
   signals?: NodeJS.Signals[];
