@@ -19,9 +19,12 @@ Usage:
 npm run pipeline first runs tools/scripts/setup.mjs (prerequisites, npm ci when the lockfile changed).
 Works on the Nx workspace of the current directory (the nearest folder with nx.json).
 
-Runs one nx call per stage, in order: format, lock, test, bundle, image, release, deploy
-(every stage of pipelines/stages.yml, main-only ones included: this is the local fleet and registry).
-  nx affected -t <stage> --base=<base> [--head=<head>]    (default)
+Stages, in order: format, lock, test, bundle, image, release, deploy (every stage of
+pipelines/stages.yml, main-only ones included: this is the local fleet and registry).
+Decides once what is affected, then makes one nx call per stage that has work:
+  nx affected -t <every stage> --base=<base> [--head=<head>] --graph=<file>   (once: what each stage reaches)
+  nx run-many -t <stage> --projects=<affected for it>     (default; a stage nothing reaches is skipped,
+                                                           and with nothing affected no stage runs)
   nx run-many --all -t <stage>                            (--all, or when the base commit does not exist)
 Prints a progress line per stage and a summary table (stage, tasks, cache hits, executed, duration,
 status); stops at the first failing stage, names it and exits 1.

@@ -3,3 +3,5 @@ export { readPipelineDefinition, selectStages, type PipelineDefinition, type Pip
 export { resolveScope, type PipelineScope } from './scope';
 export { parseNxOutput } from './nx-output';
 export { summarizeStages, toJsonReport } from './summary';
+export { findAffectedProjects, readAffectedProjects, type AffectedProjects } from './affected-tasks';
+export { planStages, isNothingAffected, type PlannedStage } from './stage-plan';

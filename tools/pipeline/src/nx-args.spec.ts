@@ -16,25 +16,21 @@ const deploy: PipelineStage = {
   parallel: 1,
   description: '',
 };
-const affected = { kind: 'affected', base: 'main', baseSha: 'a'.repeat(40), reason: '' } as const;
+const affected = { kind: 'projects', projects: ['a', 'b'] } as const;
 
 describe('buildStageArgs', () => {
-  it('runs nx affected on the resolved base sha, with the head only when one was given', () => {
+  it('runs the stage on the projects the affected decision gave it', () => {
     assert.deepEqual(buildStageArgs(test, affected), [
-      'affected',
+      'run-many',
       '-t',
       'test',
-      `--base=${'a'.repeat(40)}`,
+      '--projects=a,b',
       '--outputStyle=stream',
-    ]);
-    assert.deepEqual(buildStageArgs(test, { ...affected, head: 'HEAD' }).slice(3, 5), [
-      `--base=${'a'.repeat(40)}`,
-      '--head=HEAD',
     ]);
   });
 
   it('runs run-many --all for a full run', () => {
-    assert.deepEqual(buildStageArgs(test, { kind: 'all', reason: '', isFallback: true }), [
+    assert.deepEqual(buildStageArgs(test, { kind: 'all' }), [
       'run-many',
       '--all',
       '-t',
@@ -61,9 +57,7 @@ describe('buildStageArgs', () => {
   });
 
   it('describes the command as a user would type it', () => {
-    assert.equal(
-      describeCommand(buildStageArgs(test, { kind: 'all', reason: '', isFallback: false })),
-      'nx run-many --all -t test',
-    );
+    assert.equal(describeCommand(buildStageArgs(test, { kind: 'all' })), 'nx run-many --all -t test');
+    assert.equal(describeCommand(buildStageArgs(test, affected)), 'nx run-many -t test --projects=a,b');
   });
 });

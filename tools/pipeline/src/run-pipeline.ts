@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../edge-plugin/src/lib/errors';
 import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { findAffectedProjects, type AffectedProjects } from './affected-tasks';
 import { resolveInventory } from './inventory';
-import { buildStageArgs, describeCommand } from './nx-args';
 import { parseNxOutput } from './nx-output';
 import { resolveScope, type PipelineScope, type ScopeRequest } from './scope';
+import { isNothingAffected, planStages } from './stage-plan';
 import { readPipelineDefinition, selectStages } from './stages';
 
 export interface PipelineOptions extends ScopeRequest {
@@ -28,7 +29,8 @@ export interface PipelineLog {
   info(line: string): void;
 }
 
-export type StageStatus = 'ok' | 'failed' | 'not run';
+/** skipped: the change reaches no task of the stage, so no nx call was made for it. */
+export type StageStatus = 'ok' | 'failed' | 'skipped' | 'not run';
 
 export interface StageResult {
   stage: string;
@@ -45,12 +47,17 @@ export interface StageResult {
 
 export interface PipelineResult {
   scope: PipelineScope;
+  /** Per stage target, the projects the change reaches (affected runs only). */
+  affected?: AffectedProjects;
   stages: StageResult[];
   failedStage?: string;
   seconds: number;
 }
 
-/** Runs the selected stages in order and stops at the first that fails; never throws for a failed stage. */
+/**
+ * Works out once what the change reaches, then runs the stages that have work in order, one nx
+ * call each, and stops at the first that fails; never throws for a failed stage.
+ */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const { workspaceRoot, log } = options;
   const env = options.env ?? process.env;
@@ -74,13 +81,26 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     `pipeline: ${stages.map((s) => s.target).join(' → ')}; ${scope.kind === 'all' && scope.isFallback ? 'every project' : scope.reason}`,
   );
 
-  const results: StageResult[] = stages.map((stage) =>
-    notRun(stage.target, buildStageArgs(stage, scope, { inventory })),
+  // Decide once what is affected (one nx call), then run only the stages that have work.
+  const affected =
+    scope.kind === 'affected'
+      ? await findAffectedProjects(
+          nx,
+          workspaceRoot,
+          stages.map((s) => s.target),
+          scope,
+          env,
+        )
+      : undefined;
+  const plan = planStages(stages, scope, affected, { inventory });
+  const results: StageResult[] = plan.map(({ stage, args, command }) =>
+    toResult(stage.target, command, args === undefined ? 'skipped' : 'not run'),
   );
+  if (isNothingAffected(plan)) log.done('nothing affected: no stage runs');
   let failedStage: string | undefined;
-  for (const [index, stage] of stages.entries()) {
-    const args = buildStageArgs(stage, scope, { inventory });
-    log.step(`[${index + 1}/${stages.length}] ${stage.target}: ${describeCommand(args)}`);
+  for (const [index, { stage, args, command }] of plan.entries()) {
+    if (args === undefined) continue;
+    log.step(`[${index + 1}/${stages.length}] ${stage.target}: ${command}`);
     const stageStarted = Date.now();
     const run = await runCommand(nx, args, {
       cwd: workspaceRoot,
@@ -92,7 +112,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const figures = parseNxOutput(`${run.stdout}\n${run.stderr}`);
     const result: StageResult = {
       stage: stage.target,
-      command: describeCommand(args),
+      command,
       status: run.exitCode === 0 ? 'ok' : 'failed',
       tasks: figures.tasks,
       cachedTasks: figures.cachedTasks,
@@ -112,14 +132,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       `${stage.target}: ${result.tasks.length} task(s), ${result.cachedTasks.length} from cache (${result.seconds.toFixed(1)} s)`,
     );
   }
-  return { scope, stages: results, failedStage, seconds: (Date.now() - started) / 1000 };
+  return { scope, affected, stages: results, failedStage, seconds: (Date.now() - started) / 1000 };
 }
 
-function notRun(stage: string, args: string[]): StageResult {
+function toResult(stage: string, command: string, status: StageStatus): StageResult {
   return {
     stage,
-    command: describeCommand(args),
-    status: 'not run',
+    command,
+    status,
     tasks: [],
     cachedTasks: [],
     executedTasks: [],

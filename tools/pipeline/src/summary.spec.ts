@@ -35,6 +35,7 @@ const result: PipelineResult = {
       seconds: 2,
     }),
     stage('bundle', { status: 'not run' }),
+    stage('image', { status: 'skipped', command: 'nothing affected' }),
   ],
 };
 
@@ -52,6 +53,14 @@ describe('summary', () => {
       { stage: 'lock', tasks: 2, 'cache hits': 1, executed: 1, duration: '4.3 s', status: 'ok' },
       { stage: 'test', tasks: 1, 'cache hits': 0, executed: 1, duration: '2.0 s', status: 'failed' },
       { stage: 'bundle', tasks: 0, 'cache hits': 0, executed: 0, duration: '-', status: 'not run' },
+      {
+        stage: 'image',
+        tasks: 0,
+        'cache hits': 0,
+        executed: 0,
+        duration: '-',
+        status: 'skipped (nothing affected)',
+      },
     ]);
   });
 

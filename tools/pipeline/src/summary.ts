@@ -7,12 +7,14 @@ export function summarizeStages(result: PipelineResult): Record<string, string |
     tasks: stage.tasks.length,
     'cache hits': stage.cachedTasks.length,
     executed: stage.executedTasks.length,
-    duration: stage.status === 'not run' ? '-' : `${stage.seconds.toFixed(1)} s`,
+    duration:
+      stage.status === 'not run' || stage.status === 'skipped' ? '-' : `${stage.seconds.toFixed(1)} s`,
     status: describeStatus(stage),
   }));
 }
 
 function describeStatus(stage: StageResult): string {
+  if (stage.status === 'skipped') return 'skipped (nothing affected)';
   if (stage.status === 'ok' && stage.tasks.length === 0) return 'ok (nothing affected)';
   return stage.status;
 }
@@ -24,6 +26,7 @@ export function toJsonReport(result: PipelineResult): object {
     ok: result.failedStage === undefined,
     failedStage: result.failedStage ?? null,
     scope: result.scope,
+    ...(result.affected ? { affected: result.affected } : {}),
     seconds: round(result.seconds),
     tasks: total((s) => s.tasks),
     cacheHits: total((s) => s.cachedTasks),

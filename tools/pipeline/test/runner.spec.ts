@@ -84,9 +84,22 @@ describe('pipeline runner', () => {
       );
       assert.ok(stage.executedTasks.includes(`a:${stage.stage}`), stage.stage);
     }
-    const unchanged = runJson(['--base', 'HEAD', '--head', 'HEAD', '--stages', 'format,release']);
-    assert.equal(unchanged.executed, 0);
-    assert.ok(unchanged.stages.every((s) => s.status === 'ok' && s.tasks.length === 0));
+  });
+
+  it('decides once that nothing is affected and runs no stage at all', () => {
+    // A change outside every project: files changed, yet no task of any stage is reached.
+    writeFileSync(join(root, 'NOTES.md'), 'not part of any project\n');
+    commitAll(root, 'notes');
+    const run = runCli(['--base', 'HEAD~1', '--head', 'HEAD', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as { executed: number; stages: StageReport[] };
+    assert.equal(report.executed, 0);
+    assert.deepEqual(
+      report.stages.map((s) => [s.stage, s.status, s.tasks.length]),
+      ['format', 'lock', 'test', 'bundle', 'image', 'release', 'deploy'].map((s) => [s, 'skipped', 0]),
+    );
+    assert.match(run.stderr, /nothing affected: no stage runs/);
+    assert.doesNotMatch(run.stderr, /▸ \[/);
   });
 
   it('falls back to a full run, and says so, when the base commit does not exist', () => {
@@ -107,7 +120,7 @@ describe('pipeline runner', () => {
     const run = runCli(['--base', 'HEAD~1', '--head', 'HEAD', '--stages', 'format,test,bundle']);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /✖ pipeline stage "test" failed: b:test/);
-    assert.match(run.stdout, /▸ \[2\/3\] test: nx affected -t test --base=\w{40} --head=HEAD/);
+    assert.match(run.stdout, /▸ \[2\/3\] test: nx run-many -t test --projects=b$/m);
     assert.match(run.stdout, /^bundle\s+0\s+0\s+0\s+-\s+not run\s*$/m);
     assert.match(run.stdout, /^test\s+1\s+0\s+1\s+[\d.]+ s\s+failed\s*$/m);
   });
