@@ -1,9 +1,11 @@
 import { createService, type Logger, type Service } from '@edgeship/service-kit';
 import pkg from '../package.json';
+import { Forwarder } from './forwarder/forwarder';
 import { resolveGatewayConfig } from './gateway-config';
 import { createReadingsRoutes } from './readings-routes';
 import { Spool } from './spool/spool';
 import type { SpoolOptions } from './spool/spool-options';
+import { createStatsRoutes } from './stats-routes';
 
 export interface GatewayAppOptions {
   port?: number;
@@ -14,7 +16,10 @@ export interface GatewayAppOptions {
   spool?: Partial<SpoolOptions>;
 }
 
-/** The spool opens in onStart, before the port does, and closes after in-flight requests have drained. */
+/**
+ * The spool opens in onStart, before the port does, and the forwarder starts on it. On stop, in-flight
+ * requests drain, then the forwarder stops (its position is already durable), then the spool closes.
+ */
 export function createGatewayApp(options: GatewayAppOptions = {}): Service {
   const env = options.env ?? process.env;
   const config = resolveGatewayConfig(env);
@@ -26,6 +31,8 @@ export function createGatewayApp(options: GatewayAppOptions = {}): Service {
   };
   const recentCapacity = spoolOptions.recentCapacity ?? 1000;
   let spool: Spool | undefined;
+  let forwarder: Forwarder | undefined;
+  const readSpool = () => spool;
   const service = createService({
     name: pkg.name,
     version: pkg.version,
@@ -33,12 +40,25 @@ export function createGatewayApp(options: GatewayAppOptions = {}): Service {
     host: options.host,
     env,
     logger: options.logger,
-    routes: createReadingsRoutes(() => spool, recentCapacity),
-    readiness: () => spool?.isOpen ?? false,
+    routes: {
+      ...createReadingsRoutes(readSpool, recentCapacity),
+      ...createStatsRoutes(readSpool, () => forwarder),
+    },
+    // A full disk refuses readings, so it is not ready: traffic should go elsewhere until a write succeeds.
+    readiness: () => (spool?.isOpen ?? false) && !spool?.isDiskFull,
     onStart: async () => {
       spool = await Spool.open({ ...spoolOptions, recentCapacity }, service.log);
+      if (!config.forwarding) {
+        service.log.warn('UPSTREAM_URL is not set: readings are spooled and served, not forwarded');
+        return;
+      }
+      forwarder = new Forwarder(spool, config.forwarding, service.log.child({ component: 'forwarder' }));
+      forwarder.start();
     },
-    onStop: () => spool?.close(),
+    onStop: async () => {
+      await forwarder?.stop();
+      await spool?.close();
+    },
   });
   return service;
 }

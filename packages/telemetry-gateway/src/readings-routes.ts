@@ -32,7 +32,8 @@ export function createReadingsRoutes(readSpool: () => Spool | undefined, recentC
         log.error('spool append failed', { error, readings: parsed.readings.length });
         throw new HttpError(503, 'readings not stored, retry later');
       }
-      // 202: stored durably (fsynced), to be forwarded upstream later.
+      // 202: stored durably (fsynced). The forwarder sends it upstream (when UPSTREAM_URL is set) and removes it
+      // from the spool only once the upstream answered 2xx.
       return { status: 202, body: { accepted: parsed.readings.length } };
     },
     'GET /readings': ({ url }) => {

@@ -42,6 +42,7 @@ export class Spool {
   private pending: PendingAppend[] = [];
   private isFlushing = false;
   private position: ForwardPosition = { seq: 1, offset: 0, lines: 0 };
+  private appends = 0;
   private appendWaiters: Array<() => void> = [];
   private dropped = { records: 0, segments: 0 };
   private diskFullSince: string | undefined;
@@ -90,8 +91,14 @@ export class Spool {
     });
   }
 
-  /** Resolves after the next successful append (or close): the forwarder waits on it instead of polling. */
-  whenAppended(): Promise<void> {
+  /** Successful appends since open; with whenAppended, lets a reader wait without missing one in between. */
+  get appendCount(): number {
+    return this.appends;
+  }
+
+  /** Resolves once appendCount is past `seen` (or the spool closes): the forwarder waits instead of polling. */
+  whenAppended(seen: number): Promise<void> {
+    if (this.appends > seen || !this.handle) return Promise.resolve();
     return new Promise((resolve) => this.appendWaiters.push(resolve));
   }
 
@@ -184,6 +191,7 @@ export class Spool {
         this.log.warn('could not drop old segments; retrying on the next append', { error }),
       );
       for (const append of batch) append.resolve();
+      this.appends += 1;
       for (const wake of this.appendWaiters.splice(0)) wake();
     }
     this.isFlushing = false;
