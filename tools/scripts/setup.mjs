@@ -1,6 +1,7 @@
 // Set-up shared by `npm start` and `npm test`: prerequisites, then dependencies.
 // Uses Node built-ins only, because it runs before node_modules exists on a fresh machine.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,3 +25,16 @@ function dependenciesAreCurrent() {
 
 if (process.env.EDGESHIP_SKIP_BOOTSTRAP !== '1') run('bash', ['tools/bootstrap/bootstrap.sh']);
 if (!dependenciesAreCurrent()) run('npm', ['ci', '--no-audit', '--no-fund']);
+
+// Nx loads the plugin as an esbuild bundle (tools/edge-plugin/dist/plugin.js) and rebuilds it itself
+// whenever a source changed; building it here keeps that cost out of the first nx call.
+try {
+  const { ensurePluginBundle } = createRequire(import.meta.url)(
+    '../edge-plugin/src/plugins/plugin-bundle.js',
+  );
+  const { rebuilt } = ensurePluginBundle();
+  if (rebuilt) console.log(`▸ built the Nx plugin bundle (${rebuilt})`);
+} catch (error) {
+  console.error(`✖ ${error.message}`);
+  process.exit(1);
+}

@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { copyWorkspaceToThrowawayRepo } from '../../testing/workspace-copy';
+
+const PLUGIN_SOURCE = 'tools/edge-plugin/src/plugins/plugin.ts';
+const BUNDLE = 'tools/edge-plugin/dist/plugin.js';
+
+// Real nx on a throwaway copy of this workspace (no dist/ in it): nx.json's plugin entry serves the
+// esbuild bundle of the TypeScript plugin, built on first use and rebuilt when a source changes.
+describe('compiled plugin', () => {
+  let root: string;
+  before(() => {
+    root = copyWorkspaceToThrowawayRepo();
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  function nx(args: string[], env: NodeJS.ProcessEnv = {}) {
+    const result = spawnSync(join(root, 'node_modules/.bin/nx'), args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        NX_DAEMON: 'false',
+        NX_NO_CLOUD: 'true',
+        NX_TUI: 'false',
+        NX_CACHE_DIRECTORY: join(root, '.nx/cache'),
+        ...env,
+      },
+    });
+    assert.equal(result.status, 0, `nx ${args.join(' ')}:\n${result.stdout}\n${result.stderr}`);
+    return result.stdout;
+  }
+
+  function describeTargets(env: NodeJS.ProcessEnv = {}): Record<string, string> {
+    const project = JSON.parse(nx(['show', 'project', 'hello-edge', '--json'], env)) as {
+      targets: Record<string, { metadata?: { description?: string } }>;
+    };
+    return Object.fromEntries(
+      Object.entries(project.targets).map(([name, target]) => [name, target.metadata?.description ?? '']),
+    );
+  }
+
+  it('nx.json names the JavaScript entry, and the workspace turns plugin isolation off', () => {
+    const nxJson = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8')) as { plugins: string[] };
+    assert.deepEqual(nxJson.plugins, ['./tools/edge-plugin/src/plugins/compiled-plugin.js']);
+    assert.match(readFileSync(join(root, '.env'), 'utf8'), /^NX_ISOLATE_PLUGINS=false$/m);
+  });
+
+  it('builds the bundle on first use and infers every target from it', () => {
+    assert.equal(existsSync(join(root, BUNDLE)), false);
+    const targets = describeTargets();
+    assert.deepEqual(Object.keys(targets).sort(), [
+      'bundle',
+      'deploy',
+      'format',
+      'image',
+      'lock',
+      'release',
+      'test',
+    ]);
+    assert.match(targets.test!, /unit tests/);
+    assert.equal(existsSync(join(root, BUNDLE)), true);
+  });
+
+  it('serves a change to the TypeScript plugin on the next nx call', () => {
+    const source = readFileSync(join(root, PLUGIN_SOURCE), 'utf8');
+    const edited = source.replace("Run the project's unit tests (node:test).", 'Edited description.');
+    assert.notEqual(edited, source);
+    writeFileSync(join(root, PLUGIN_SOURCE), edited);
+    assert.equal(describeTargets().test, 'Edited description.');
+    assert.match(readFileSync(join(root, BUNDLE), 'utf8'), /Edited description\./);
+  });
+
+  it('loads in an isolated plugin worker too (NX_ISOLATE_PLUGINS=true)', () => {
+    assert.equal(describeTargets({ NX_ISOLATE_PLUGINS: 'true' }).test, 'Edited description.');
+  });
+
+  it("runs the plugin's executors", () => {
+    const output = nx(['run', 'hello-edge:format', '--outputStyle=stream', '--skipNxCache']);
+    assert.match(output, /hello-edge:format/);
+  });
+});
