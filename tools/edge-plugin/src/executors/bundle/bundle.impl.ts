@@ -6,10 +6,12 @@ import { logger, timedStep } from '../../lib/logger';
 import { ensureRuntimes } from './lib/fetch-runtime';
 import { describeNativeAddons, findNativeAddons, listProductionPackages } from './lib/native-addons';
 import { normalizeOptions, resolveOutputDir, type NormalizedBundleOptions } from './lib/normalize-options';
+import { refusePinoTransports } from './lib/pino-transports';
 import { writeChecksums } from './lib/checksums';
 import { createWorkDir, promoteOutputs, removeOutputs } from './lib/outputs';
 import { runEsbuild } from './lib/run-esbuild';
 import { resolveSourceRevision } from './lib/source-revision';
+import { type ContractTarget, verifyContract } from './lib/verify-contract';
 import { writeExecutables, type BuiltExecutable } from './lib/write-executables';
 import type { BundleExecutorOptions } from './schema';
 
@@ -36,12 +38,15 @@ export default async function bundleExecutor(
       }),
     );
     for (const warning of bundle.warnings) logger.warn(warning);
+    refusePinoTransports(normalized.project, bundle.inputFiles, normalized.workspaceRoot);
     const executables = external.length > 0 ? [] : await buildExecutables(normalized, workDir, bundleFile);
     if (executables.length > 0) {
       await writeChecksums(
         join(workDir, 'bin'),
         executables.map((built) => built.file),
       );
+      // Before promotion: an executable that breaks the runtime contract never reaches dist/.
+      if (normalized.checkContract) await verifyContract(contractTarget(normalized, executables));
     }
     await promoteOutputs(workDir, normalized.outputDir);
     await reportOutputs(normalized, [bundleFile, ...executables.map((built) => built.file)], workDir);
@@ -91,6 +96,11 @@ function checkNativeAddons(options: NormalizedBundleOptions): string[] {
     addons.map((addon) => addon.name),
     describeNativeAddons(options.project, addons),
   );
+}
+
+function contractTarget(options: NormalizedBundleOptions, executables: BuiltExecutable[]): ContractTarget {
+  const { project: service, blobArch: hostArch, contractTimeoutMs: timeoutMs, workspaceRoot } = options;
+  return { service, executables, hostArch, timeoutMs, workspaceRoot };
 }
 
 /** What the bundle is made of: the project, the workspace libraries it uses, the root manifest. */

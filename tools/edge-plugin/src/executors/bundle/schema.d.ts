@@ -9,4 +9,8 @@ export interface BundleExecutorOptions {
   sourcemap?: boolean;
   /** Packages with native addons the service embeds itself (SEA assets + process.dlopen). */
   allowNativeAddons?: string[];
+  /** Start the native executable under systemd-socket-activate and require the runtime contract (default true). */
+  checkContract?: boolean;
+  /** Bound for READY=1 + /healthz, and for the exit after SIGTERM (default 30000). */
+  contractTimeoutMs?: number;
 }

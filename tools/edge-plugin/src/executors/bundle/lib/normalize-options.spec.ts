@@ -35,6 +35,17 @@ describe('normalizeOptions', () => {
     assert.equal(options.delivery, 'binary');
     assert.equal(options.minify, true);
     assert.equal(options.sourcemap, true);
+    assert.equal(options.checkContract, true);
+    assert.equal(options.contractTimeoutMs, 30_000);
+  });
+
+  it('names a contract check bound that is not a whole number of milliseconds', () => {
+    const root = createWorkspace();
+    assert.throws(
+      () =>
+        normalizeOptions({ contractTimeoutMs: 5.5 }, executorContext(root, 'svc', 'packages/svc'), {}, 'x64'),
+      /packages\/svc bundle options: contractTimeoutMs is 5\.5\. Give a whole number of milliseconds, at least 1000/,
+    );
   });
 
   it("prefers the project's own tsconfig and accepts an absolute outputPath", () => {

@@ -26,6 +26,8 @@ export interface NormalizedBundleOptions {
   minify: boolean;
   sourcemap: boolean;
   allowNativeAddons: string[];
+  checkContract: boolean;
+  contractTimeoutMs: number;
 }
 
 /** Everything that can be wrong in the configuration fails here, before anything is built or fetched. */
@@ -77,6 +79,8 @@ export function normalizeOptions(
     minify: options.minify ?? true,
     sourcemap: options.sourcemap ?? true,
     allowNativeAddons: options.allowNativeAddons ?? [],
+    checkContract: options.checkContract ?? true,
+    contractTimeoutMs: parseContractTimeout(options.contractTimeoutMs, `${projectRoot} bundle options`),
   };
 }
 
@@ -102,4 +106,17 @@ function findTsconfig(workspaceRoot: string, projectDir: string): string | undef
   return [join(projectDir, 'tsconfig.json'), join(workspaceRoot, 'tsconfig.base.json')].find((file) =>
     existsSync(file),
   );
+}
+
+function parseContractTimeout(value: unknown, source: string): number {
+  if (value === undefined) return 30_000;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1000) {
+    throw new ConfigError(
+      source,
+      'contractTimeoutMs',
+      value,
+      'Give a whole number of milliseconds, at least 1000 (default 30000): the bound for READY=1 and /healthz.',
+    );
+  }
+  return value;
 }

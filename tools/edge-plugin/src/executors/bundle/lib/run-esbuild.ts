@@ -4,8 +4,8 @@ import { ToolError } from '../../../lib/errors';
 import { createEsbuildOptions, type EsbuildInput } from './esbuild-options';
 
 export interface BundleResult {
-  /** Input files esbuild read, for the summary. */
-  inputs: number;
+  /** Input files esbuild read, relative to the workspace root (node_modules/… for packages). */
+  inputFiles: string[];
   warnings: string[];
 }
 
@@ -13,7 +13,7 @@ export async function runEsbuild(input: EsbuildInput): Promise<BundleResult> {
   try {
     const result = await build(createEsbuildOptions(input));
     return {
-      inputs: Object.keys(result.metafile?.inputs ?? {}).length,
+      inputFiles: Object.keys(result.metafile?.inputs ?? {}),
       warnings: await formatMessages(result.warnings, { kind: 'warning', color: false }),
     };
   } catch (error) {

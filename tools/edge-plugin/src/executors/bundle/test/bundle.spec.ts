@@ -10,7 +10,7 @@ import bundleExecutor from '../bundle.impl';
 import { SEA_ARCHS } from '../lib/arch';
 import { readPinnedRuntime } from '../lib/runtime-version';
 import { findClosedPort, startTamperedRegistry } from './fake-registry';
-import { createServiceWorkspace, REPO_ROOT } from './fixture-service';
+import { CONTRACT_MAIN, createServiceWorkspace, REPO_ROOT, SELF_BOUND_MAIN } from './fixture-service';
 import { emulationEnv, getJson, startExecutable } from './run-executable';
 import { createTempDir } from './temp-folders';
 import { quietStdout } from './quiet-stdout';
@@ -32,9 +32,11 @@ describe('bundle: single executables that run on both arches', () => {
   const service = pickService();
   const outputDir = createTempDir('edgeship-bundle-out-');
   const { version } = readPinnedRuntime(REPO_ROOT);
+  let bundleOutput = '';
   before(async () => {
     const { result, output } = await runBundle(service.root, service.name, { outputPath: outputDir });
     assert.equal(result.success, true, output);
+    bundleOutput = output;
   });
   after(() => rmSync(outputDir, { recursive: true, force: true }));
 
@@ -44,6 +46,10 @@ describe('bundle: single executables that run on both arches', () => {
       statSync(join(outputDir, 'bundle/main.js')).size < 200_000,
       'minified, with service-kit inside',
     );
+  });
+
+  it('checked the runtime contract: the native executable ran under systemd-socket-activate', () => {
+    assert.match(bundleOutput, new RegExp(`✔ contract check: ${service.name} under systemd-socket-activate`));
   });
 
   it('records the executables in bin/SHA256SUMS, which sha256sum --check accepts', async () => {
@@ -184,6 +190,47 @@ describe('bundle: bad input fails clearly and leaves nothing half-written in dis
       name,
       /dependencies is \["bufferutil"\]\. fixture-edge depends on native addons[\s\S]*bufferutil@4\.1\.0 \(binding\.gyp[\s\S]*"delivery": "container"[\s\S]*process\.dlopen/,
     );
+  });
+});
+
+describe('bundle: the runtime contract is checked at build time', () => {
+  it('refuses a service that binds its port itself, explaining the contract and the one-line fix', async () => {
+    const { root, name } = createServiceWorkspace({ main: SELF_BOUND_MAIN });
+    writeFixtureFile(root, `dist/${name}/bin/${name}-linux-x64`, 'stale');
+    const { result, output } = await runBundle(root, name, { archs: [process.arch] });
+    assert.equal(result.success, false);
+    assert.match(output, /contract check failed: fixture-edge binds its port itself \(listen EADDRINUSE\)/);
+    assert.match(output, /socket unit holds the port and passes it as LISTEN_FDS=1/);
+    assert.match(
+      output,
+      /Fix: .*runEdgeServer\(app, \{ name: pkg\.name, version: pkg\.version, port: pkg\.edgeship\.port \}\)/,
+    );
+    assert.equal(existsSync(join(root, 'dist', name, 'bin')), false, 'no executable in dist/');
+  });
+
+  it('passes the same service once it hands its server to runEdgeServer', async () => {
+    const { root, name } = createServiceWorkspace({ main: CONTRACT_MAIN });
+    const { result, output } = await runBundle(root, name, { archs: [process.arch] });
+    assert.equal(result.success, true, output);
+    assert.match(output, /✔ contract check: fixture-edge under systemd-socket-activate/);
+  });
+
+  it('refuses pino transports (pino from the registry), naming the line and the fix', async () => {
+    const { root, name } = createServiceWorkspace({
+      dependencies: { pino: '10.4.0' },
+      main: "import pino from 'pino';\nconst log = pino({ transport: { target: 'pino/file' } });\nlog.info('hi');\n",
+    });
+    npmInstall(root);
+    writeFixtureFile(root, `dist/${name}/bin/${name}-linux-x64`, 'stale');
+    const { result, output } = await runBundle(root, name);
+    assert.equal(result.success, false);
+    assert.match(
+      output,
+      /packages\/fixture-edge\/src\/main\.ts: pino transport is .*fixture-edge configures pino transports, which run in worker threads/,
+    );
+    assert.match(output, /packages\/fixture-edge\/src\/main\.ts:2: const log = pino/);
+    assert.match(output, /Fix: log to stdout/);
+    assert.equal(existsSync(join(root, 'dist', name, 'bin')), false, 'no executable in dist/');
   });
 });
 

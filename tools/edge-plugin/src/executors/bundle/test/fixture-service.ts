@@ -12,6 +12,21 @@ import manifest from '../package.json';
 void runService(createService({ name: manifest.name, version: manifest.version, port: 8199 }));
 `;
 
+/** A plain node:http service written as teams write one: it listens on its port itself. */
+export const SELF_BOUND_MAIN = `import { createServer } from 'node:http';
+
+createServer((_req, res) => res.end('ok')).listen(Number(process.env.PORT ?? 8199));
+`;
+
+/** The same service, its server handed to the edge contract: the one-line fix the contract check names. */
+export const CONTRACT_MAIN = `import { createServer } from 'node:http';
+import { runEdgeServer } from '@edgeship/service-kit';
+import manifest from '../package.json';
+
+const server = createServer((_req, res) => res.end('ok'));
+runEdgeServer(server, { name: manifest.name, version: manifest.version, port: 8199 });
+`;
+
 export interface FixtureOptions {
   name?: string;
   main?: string;
