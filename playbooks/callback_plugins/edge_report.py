@@ -58,7 +58,7 @@ class CallbackModule(CallbackBase):
         for host in sorted(stats.processed.keys()):
             hosts[host] = {
                 "recap": stats.summarize(host),
-                "result": stats.custom.get(host, {}).get("edge_service"),
+                "result": {"edge_services": stats.custom.get(host, {}).get("edge_services", {})},
                 "error": self._errors.get(host),
             }
         with open(self._path, "w") as handle:

@@ -27,6 +27,7 @@ const components = [
   'libstdc++6-arm64-cross',
   'libgcc-s1-arm64-cross',
   'systemd',
+  'rsync',
   'apt architecture arm64',
   'docker-buildx',
   'cosign',

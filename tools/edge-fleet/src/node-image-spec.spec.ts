@@ -23,6 +23,7 @@ describe('describeNodeImage', () => {
         'openssh-server',
         'python3',
         'iproute2',
+        'rsync',
         'zstd',
         'curl',
         'ca-certificates',

@@ -5,7 +5,7 @@ export const NODE_SUITE = 'bookworm';
 export const ROOTFS_CACHE_DIR = '/var/cache/edgeship/rootfs';
 export const NODE_IMAGE_REPOSITORY = 'edgeship-node';
 
-/** What the deploy needs on a node: systemd as PID 1, sshd and Python for Ansible, zstd/curl for releases. */
+/** What the deploy needs on a node: systemd as PID 1, sshd and Python for Ansible, rsync for delta transfers, zstd/curl for releases. */
 const BASE_PACKAGES = [
   'systemd',
   'systemd-sysv',
@@ -13,6 +13,7 @@ const BASE_PACKAGES = [
   'openssh-server',
   'python3',
   'iproute2',
+  'rsync',
   'zstd',
   'curl',
   'ca-certificates',

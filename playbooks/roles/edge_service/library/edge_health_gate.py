@@ -1,14 +1,12 @@
 #!/usr/bin/python3
 # -*- coding: utf-8 -*-
+# WANT_JSON
 """The health gate of a release, run on the node in one module run.
 
 Polling in one process keeps the timeout a real timeout: with `uri` + `until`, every attempt is a new
-module run, which alone takes seconds on a QEMU-emulated node.
+module run, which alone takes seconds on a QEMU-emulated node. Lean (WANT_JSON, standard library only,
+see edge_release_stage): a few KB on the wire instead of an AnsiballZ payload.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: edge_health_gate
@@ -58,11 +56,16 @@ seconds_to_healthy:
 
 import json
 import subprocess
+import sys
 import time
+from urllib.error import HTTPError, URLError
+from urllib.request import urlopen
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.six.moves.urllib.request import urlopen
+
+class GateFailed(Exception):
+    def __init__(self, msg, version):
+        super().__init__(msg)
+        self.version = version
 
 
 def probe(url):
@@ -84,8 +87,7 @@ def read_unit(unit):
     return dict(line.split("=", 1) for line in output.splitlines() if "=" in line)
 
 
-def wait_until_healthy(module, started):
-    params = module.params
+def wait_until_healthy(params, started):
     deadline = started + params["timeout"]
     last = dict(healthz="not probed", version=None)
     while True:
@@ -98,16 +100,15 @@ def wait_until_healthy(module, started):
             if status == 200 and isinstance(body, dict) and (not wanted or body.get("version") == wanted):
                 return body
         if time.time() >= deadline:
-            module.fail_json(
-                msg="no healthy %s within %ss: /healthz answered %s, /version answered %s"
+            raise GateFailed(
+                "no healthy %s within %ss: /healthz answered %s, /version answered %s"
                 % (params["version"] or "release", params["timeout"], last["healthz"], json.dumps(last["version"])),
-                version=last["version"] if isinstance(last["version"], dict) else {},
+                last["version"] if isinstance(last["version"], dict) else {},
             )
         time.sleep(params["interval"])
 
 
-def hold_stability_window(module, version):
-    params = module.params
+def hold_stability_window(params, version):
     before = read_unit(params["unit"])
     deadline = time.time() + params["stability_window"]
     while time.time() < deadline:
@@ -116,32 +117,35 @@ def hold_stability_window(module, version):
         after = read_unit(params["unit"])
         changed = [key for key in ("MainPID", "NRestarts") if after.get(key) != before.get(key)]
         if status != 200 or after.get("ActiveState") != "active" or changed:
-            module.fail_json(
-                msg="%s did not stay up for %ss: /healthz answered %s, state %s, main PID %s -> %s, restarts %s -> %s"
+            raise GateFailed(
+                "%s did not stay up for %ss: /healthz answered %s, state %s, main PID %s -> %s, restarts %s -> %s"
                 % (params["unit"], params["stability_window"], status or error, after.get("ActiveState"),
                    before.get("MainPID"), after.get("MainPID"), before.get("NRestarts"), after.get("NRestarts")),
-                version=version,
+                version,
             )
 
 
+def read_params(path):
+    with open(path) as handle:
+        args = json.load(handle)
+    params = dict(url=str(args["url"]), version=str(args.get("version") or ""), unit=str(args["unit"]))
+    for key, default in (("timeout", 60), ("interval", 2), ("stability_window", 0)):
+        params[key] = int(args.get(key, default))
+    return params
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            url=dict(type="str", required=True),
-            version=dict(type="str", default=""),
-            unit=dict(type="str", required=True),
-            timeout=dict(type="int", default=60),
-            interval=dict(type="int", default=2),
-            stability_window=dict(type="int", default=0),
-        ),
-        supports_check_mode=True,
-    )
+    params = read_params(sys.argv[1])
     started = time.time()
-    version = wait_until_healthy(module, started)
-    seconds_to_healthy = round(time.time() - started, 1)
-    if module.params["stability_window"] > 0:
-        hold_stability_window(module, version)
-    module.exit_json(changed=False, version=version, seconds_to_healthy=seconds_to_healthy)
+    try:
+        version = wait_until_healthy(params, started)
+        seconds_to_healthy = round(time.time() - started, 1)
+        if params["stability_window"] > 0:
+            hold_stability_window(params, version)
+    except GateFailed as failure:
+        print(json.dumps(dict(failed=True, msg=str(failure), version=failure.version)))
+        sys.exit(1)
+    print(json.dumps(dict(changed=False, version=version, seconds_to_healthy=seconds_to_healthy)))
 
 
 if __name__ == "__main__":

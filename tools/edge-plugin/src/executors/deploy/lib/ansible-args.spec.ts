@@ -5,13 +5,14 @@ import {
   ansibleEnv,
   deployVars,
   parseSerial,
+  rolloutKey,
   type NormalizedDeployOptions,
 } from './ansible-args';
 
 const options: NormalizedDeployOptions = {
   workspaceRoot: '/ws',
   playbookDir: '/ws/playbooks',
-  service: { name: 'hello-edge', version: '1.2.3', port: 8101, delivery: 'binary' },
+  service: { name: 'hello-edge', version: '1.2.3', port: 8101, delivery: 'binary', stateDirectory: false },
   isDeliveryForced: false,
   inventories: ['/ws/.edgeship/fleet/default/inventory.yml'],
   hosts: 'edge',
@@ -30,10 +31,22 @@ const options: NormalizedDeployOptions = {
 const artifacts = {
   binary: { arm64: { path: '/ws/dist/hello-edge/bin/hello-edge-linux-arm64', sha256: 'a'.repeat(64) } },
 };
+const one = [{ options, artifacts }];
+const gateway = {
+  ...options,
+  service: {
+    name: 'telemetry-gateway',
+    version: '0.4.0',
+    port: 8102,
+    delivery: 'container' as const,
+    stateDirectory: true,
+  },
+  reportFile: '/ws/dist/telemetry-gateway/deploy-report.json',
+};
 
 describe('ansibleArgs', () => {
   it('runs deploy.yml on the inventory with one JSON extra-vars document', () => {
-    const args = ansibleArgs(options, artifacts);
+    const args = ansibleArgs(one);
     assert.deepEqual(args.slice(0, 3), [
       'deploy.yml',
       '--inventory',
@@ -41,18 +54,20 @@ describe('ansibleArgs', () => {
     ]);
     assert.equal(args[3], '--extra-vars');
     const vars = JSON.parse(args[4]!);
-    assert.equal(vars.edge_service_name, 'hello-edge');
-    assert.equal(vars.edge_service_port, 8101);
+    assert.deepEqual(vars.edge_deploy_services, [
+      { name: 'hello-edge', version: '1.2.3', port: 8101, delivery: 'binary', artifacts, state_dir: false },
+    ]);
     assert.deepEqual(vars.edge_deploy_serial, [1, '100%']);
-    assert.deepEqual(vars.edge_service_artifacts, artifacts);
     assert.equal(args.length, 5);
   });
 
   it('passes every inventory, the limit and -v', () => {
-    const args = ansibleArgs(
-      { ...options, inventories: ['a.yml', 'b.yml'], limit: 'node-1', verbose: true },
-      {},
-    );
+    const args = ansibleArgs([
+      {
+        options: { ...options, inventories: ['a.yml', 'b.yml'], limit: 'node-1', verbose: true },
+        artifacts: {},
+      },
+    ]);
     assert.deepEqual(
       args.filter((arg) => arg !== args[args.indexOf('--extra-vars') + 1]),
       [
@@ -71,22 +86,51 @@ describe('ansibleArgs', () => {
 });
 
 describe('deployVars', () => {
-  it("passes the marker's delivery below inventory group_vars unless it was forced", () => {
-    assert.equal(deployVars(options, {}).edge_service_preferred_delivery, 'binary');
-    assert.equal(deployVars(options, {}).edge_service_delivery, undefined);
-    const forced = deployVars(
-      { ...options, isDeliveryForced: true, service: { ...options.service, delivery: 'container' } },
-      {},
+  it('lists every service of the rollout, each with its own artifacts, port and state directory', () => {
+    const vars = deployVars([...one, { options: gateway, artifacts: {} }]);
+    const services = vars.edge_deploy_services as Record<string, unknown>[];
+    assert.deepEqual(
+      services.map((service) => [service.name, service.port, service.delivery, service.state_dir]),
+      [
+        ['hello-edge', 8101, 'binary', false],
+        ['telemetry-gateway', 8102, 'container', true],
+      ],
     );
-    assert.equal(forced.edge_service_delivery, 'container');
-    assert.equal(forced.edge_service_preferred_delivery, undefined);
+    assert.deepEqual(services[1]!.artifacts, {});
+  });
+
+  it("passes the marker's delivery below inventory group_vars unless it was forced", () => {
+    const [entry] = deployVars(one).edge_deploy_services as Record<string, unknown>[];
+    assert.equal(entry!.delivery, 'binary');
+    assert.equal(entry!.forced_delivery, undefined);
+    const forcedOptions = {
+      ...options,
+      isDeliveryForced: true,
+      service: { ...options.service, delivery: 'container' as const },
+    };
+    const [forced] = deployVars([{ options: forcedOptions, artifacts }]).edge_deploy_services as Record<
+      string,
+      unknown
+    >[];
+    assert.equal(forced!.forced_delivery, 'container');
   });
 
   it('lets extraVars override the computed variables', () => {
-    assert.equal(
-      deployVars({ ...options, extraVars: { edge_service_health_timeout: 5 } }, {})
-        .edge_service_health_timeout,
-      5,
+    const vars = deployVars([
+      { options: { ...options, extraVars: { edge_service_health_timeout: 5 } }, artifacts },
+    ]);
+    assert.equal(vars.edge_service_health_timeout, 5);
+  });
+});
+
+describe('rolloutKey', () => {
+  it('puts services with the same inventory and rollout options into one run, and no others', () => {
+    assert.equal(rolloutKey(options), rolloutKey(gateway));
+    assert.notEqual(rolloutKey(options), rolloutKey({ ...gateway, inventories: ['other.yml'] }));
+    assert.notEqual(rolloutKey(options), rolloutKey({ ...gateway, serial: [2] }));
+    assert.notEqual(
+      rolloutKey(options),
+      rolloutKey({ ...gateway, extraVars: { edge_service_environment: { A: '1' } } }),
     );
   });
 });

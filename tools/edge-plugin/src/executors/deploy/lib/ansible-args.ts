@@ -5,7 +5,7 @@ export interface NormalizedDeployOptions {
   workspaceRoot: string;
   /** playbooks/ of the workspace: ansible.cfg and deploy.yml live there. */
   playbookDir: string;
-  service: { name: string; version: string; port: number; delivery: DeliveryMode };
+  service: { name: string; version: string; port: number; delivery: DeliveryMode; stateDirectory: boolean };
   /** true when --delivery was given: it then overrides inventory groups too. */
   isDeliveryForced: boolean;
   inventories: string[];
@@ -24,24 +24,39 @@ export interface NormalizedDeployOptions {
   verbose: boolean;
 }
 
-/** The role's and play's variables, passed as one JSON extra-vars document (types survive, no quoting). */
-export function deployVars(
-  options: NormalizedDeployOptions,
-  artifacts: ArtifactMap,
-): Record<string, unknown> {
+/** One service of a rollout: its options and the artifacts the role may deploy. */
+export interface ServiceDeploy {
+  options: NormalizedDeployOptions;
+  artifacts: ArtifactMap;
+}
+
+/** One entry of deploy.yml's edge_deploy_services: what the role needs to know of one service. */
+export function serviceEntry({ options, artifacts }: ServiceDeploy): Record<string, unknown> {
   const { service } = options;
+  return {
+    name: service.name,
+    version: service.version,
+    port: service.port,
+    // The service's wish sits below inventory group_vars; a forced delivery overrides them.
+    delivery: service.delivery,
+    ...(options.isDeliveryForced ? { forced_delivery: service.delivery } : {}),
+    artifacts,
+    state_dir: service.stateDirectory,
+  };
+}
+
+/**
+ * The play's and role's variables, passed as one JSON extra-vars document (types survive, no quoting). Every
+ * service of one rollout shares the play-level options of the first (rolloutKey groups them that way).
+ */
+export function deployVars(services: readonly ServiceDeploy[]): Record<string, unknown> {
+  const options = services[0]!.options;
   return {
     edge_deploy_hosts: options.hosts,
     edge_deploy_serial: options.serial,
     edge_deploy_max_fail_percentage: options.maxFailPercentage,
-    edge_service_name: service.name,
-    edge_service_version: service.version,
-    edge_service_port: service.port,
-    // The service's wish sits below inventory group_vars; a forced delivery overrides them.
-    [options.isDeliveryForced ? 'edge_service_delivery' : 'edge_service_preferred_delivery']:
-      service.delivery,
+    edge_deploy_services: services.map(serviceEntry),
     edge_service_container_fallback: options.containerFallback,
-    edge_service_artifacts: artifacts,
     edge_service_health_timeout: options.healthTimeout,
     edge_service_stability_window: options.stabilityWindow,
     edge_service_keep_releases: options.keepReleases,
@@ -49,14 +64,25 @@ export function deployVars(
   };
 }
 
+/** What services must share to go out in one Ansible run: everything but the service itself. */
+export function rolloutKey(options: NormalizedDeployOptions): string {
+  const { inventories, hosts, limit, serial, maxFailPercentage, containerFallback } = options;
+  const { healthTimeout, stabilityWindow, keepReleases, extraVars, verbose, playbookDir } = options;
+  return JSON.stringify({
+    ...{ inventories, hosts, limit, serial, maxFailPercentage, containerFallback, playbookDir },
+    ...{ healthTimeout, stabilityWindow, keepReleases, extraVars, verbose },
+  });
+}
+
 /** ansible-playbook's arguments, run from playbookDir. */
-export function ansibleArgs(options: NormalizedDeployOptions, artifacts: ArtifactMap): string[] {
+export function ansibleArgs(services: readonly ServiceDeploy[]): string[] {
+  const options = services[0]!.options;
   return [
     'deploy.yml',
     ...options.inventories.flatMap((inventory) => ['--inventory', inventory]),
     ...(options.limit ? ['--limit', options.limit] : []),
     '--extra-vars',
-    JSON.stringify(deployVars(options, artifacts)),
+    JSON.stringify(deployVars(services)),
     ...(options.verbose ? ['-v'] : []),
   ];
 }

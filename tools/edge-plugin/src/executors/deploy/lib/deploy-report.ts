@@ -4,7 +4,8 @@ export interface AnsibleReport {
     string,
     {
       recap: { ok: number; changed: number; failures: number; unreachable: number; rescued: number };
-      result?: Record<string, unknown> | null;
+      /** The role's set_stats: per service, what happened on this node. */
+      result?: { edge_services?: Record<string, Record<string, unknown>> } | null;
       error?: { kind: string; task: string; msg: string } | null;
     }
   >;
@@ -19,6 +20,12 @@ export interface NodeOutcome {
   version: string;
   release: string;
   health: NodeHealth;
+  /** What the role did: deployed, already deployed, rolled back, refused, failed; empty when not reached. */
+  action: string;
+  /** How the artifact reached the node (rsync delta against ..., whole file (why), registry pull, none). */
+  transfer: string;
+  /** Bytes sent for the artifact (rsync's count for a delta). */
+  transferBytes: number;
   /** Changes Ansible reported on the node: 0 on a deploy that found the release already in place. */
   changed: number;
   seconds: number;
@@ -26,24 +33,19 @@ export interface NodeOutcome {
 }
 
 /**
- * One row per node: those the rollout reached from the callback's report, then the targeted nodes it never
- * reached (a failed canary or batch stopped it), which keep the release they had.
+ * One row per node for one service: those the rollout reached from the callback's report, then the targeted
+ * nodes it never reached (a failed canary or batch stopped it), which keep the release they had.
  */
-export function summarizeReport(report: AnsibleReport, targetedHosts: readonly string[]): NodeOutcome[] {
+export function summarizeReport(
+  report: AnsibleReport,
+  service: string,
+  targetedHosts: readonly string[],
+): NodeOutcome[] {
   const rows: NodeOutcome[] = Object.entries(report.hosts).map(([node, entry]) => {
-    const result = entry.result ?? {};
+    const services = entry.result?.edge_services ?? {};
+    const result = services[service] ?? {};
     const text = (key: string): string => (result[key] === undefined ? '' : String(result[key]));
-    const health: NodeHealth =
-      entry.recap.unreachable > 0
-        ? 'unreachable'
-        : text('health') === 'healthy' && entry.recap.failures === 0
-          ? 'healthy'
-          : text('health') === 'failed'
-            ? 'failed'
-            : entry.recap.failures === 0 && !entry.error
-              ? // Answered the first play's fact gathering, then the rollout stopped before its batch.
-                'not reached'
-              : 'refused';
+    const health = healthOf(entry, text('health'), Object.keys(services).length > 0);
     return {
       node,
       arch: text('arch'),
@@ -51,27 +53,36 @@ export function summarizeReport(report: AnsibleReport, targetedHosts: readonly s
       version: text('version'),
       release: text('release'),
       health,
+      action: text('action'),
+      transfer: text('transfer'),
+      transferBytes: Number(result['transfer_bytes'] ?? 0),
       changed: entry.recap.changed,
       seconds: Number(result['seconds'] ?? 0),
       ...(health === 'healthy' || health === 'not reached'
         ? {}
-        : { error: entry.error?.msg ?? text('error') ?? 'failed' }),
+        : { error: text('error') || entry.error?.msg || 'failed' }),
     };
   });
   for (const node of targetedHosts) {
     if (report.hosts[node]) continue;
     rows.push({
-      node,
-      arch: '',
-      delivery: '',
-      version: '',
-      release: '',
-      health: 'not reached',
-      changed: 0,
-      seconds: 0,
+      ...{ node, arch: '', delivery: '', version: '', release: '', health: 'not reached', action: '' },
+      ...{ transfer: '', transferBytes: 0, changed: 0, seconds: 0 },
     });
   }
   return rows.sort((a, b) => a.node.localeCompare(b.node, undefined, { numeric: true }));
+}
+
+function healthOf(
+  entry: AnsibleReport['hosts'][string],
+  reported: string,
+  hasAnyService: boolean,
+): NodeHealth {
+  if (entry.recap.unreachable > 0) return 'unreachable';
+  if (reported === 'healthy' || reported === 'failed' || reported === 'refused') return reported;
+  // Nothing reported for this service: the node failed before any service ran (refused), or the service's
+  // rollout stopped before this node's batch (it answered the probe, so it is "not reached").
+  return entry.recap.failures > 0 && !hasAnyService ? 'refused' : 'not reached';
 }
 
 export function isDeploySuccessful(rows: readonly NodeOutcome[], exitCode: number): boolean {

@@ -29,7 +29,10 @@ describe('normalizeOptions', () => {
   it("takes name, version, port and delivery from the service's marker and defaults to the local fleet", () => {
     const context = contextFor(service);
     const options = normalizeOptions({}, context);
-    assert.deepEqual(options.service, { name: 'svc', version: '1.0.0', port: 8102, delivery: 'container' });
+    assert.deepEqual(options.service, {
+      ...{ name: 'svc', version: '1.0.0', port: 8102, delivery: 'container' },
+      stateDirectory: false,
+    });
     assert.equal(options.isDeliveryForced, false);
     assert.deepEqual(options.inventories, [
       join(context.root, '.edgeship', 'fleet', 'default', 'inventory.yml'),

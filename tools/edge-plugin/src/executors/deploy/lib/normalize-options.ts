@@ -40,6 +40,8 @@ export function normalizeOptions(
       version: options.version ?? marker.version,
       port: marker.port,
       delivery: options.delivery ?? marker.delivery,
+      // The marker's optional stateDirectory: true gives the unit a writable state dir kept across releases.
+      stateDirectory: readsStateDirectory(manifest),
     },
     isDeliveryForced: options.delivery !== undefined,
     inventories,
@@ -52,8 +54,7 @@ export function normalizeOptions(
     healthTimeout: options.healthTimeout ?? 60,
     stabilityWindow: options.stabilityWindow ?? 10,
     keepReleases: options.keepReleases ?? 3,
-    // The marker's optional stateDirectory: true gives the unit a writable state dir kept across releases.
-    extraVars: { edge_service_state_dir: readsStateDirectory(manifest), ...options.extraVars },
+    extraVars: options.extraVars ?? {},
     reportFile: absolute(options.report ?? join('dist', marker.name, 'deploy-report.json')),
     json: options.json ?? false,
     verbose: options.verbose ?? false,

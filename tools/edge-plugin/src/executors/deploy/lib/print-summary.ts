@@ -1,3 +1,4 @@
+import { formatBytes } from '../../../lib/format-bytes';
 import { logger } from '../../../lib/logger';
 import type { NormalizedDeployOptions } from './ansible-args';
 import type { NodeOutcome } from './deploy-report';
@@ -12,24 +13,42 @@ export interface DeployReport {
   nodes: NodeOutcome[];
 }
 
-/** The summary table (service, node, arch, version, health, duration), why each failed node failed, one verdict line. */
-export function printSummary(options: NormalizedDeployOptions, report: DeployReport): void {
+/** One table for every service of a rollout, why each failed node failed, one verdict line per service. */
+export function printSummary(options: NormalizedDeployOptions, reports: readonly DeployReport[]): void {
   logger.table(
-    report.nodes.map((node) => ({
-      service: report.service,
-      node: node.node,
-      arch: node.arch,
-      delivery: node.delivery,
-      version: node.version,
-      health: node.health,
-      changed: node.changed,
-      seconds: node.seconds.toFixed(1),
-    })),
+    reports.flatMap((report) =>
+      report.nodes.map((node) => ({
+        service: report.service,
+        node: node.node,
+        arch: node.arch,
+        delivery: node.delivery,
+        version: node.version,
+        health: node.health,
+        action: node.action,
+        transfer: describeTransfer(node),
+        changed: node.changed,
+        seconds: node.seconds.toFixed(1),
+      })),
+    ),
   );
-  for (const node of report.nodes.filter((n) => n.error)) logger.warn(`${node.node}: ${node.error}`);
-  const healthy = report.nodes.filter((n) => n.health === 'healthy').length;
-  const line = `${report.service} ${report.version}: ${healthy}/${report.nodes.length} nodes healthy in ${report.seconds.toFixed(1)} s (report: ${displayPath(options.workspaceRoot, options.reportFile)})`;
-  if (report.success) logger.done(line);
-  else logger.warn(line);
-  if (options.json) console.log(JSON.stringify(report, null, 2));
+  for (const report of reports) {
+    for (const node of report.nodes.filter((n) => n.error)) {
+      logger.warn(`${report.service} on ${node.node}: ${node.error}`);
+    }
+  }
+  for (const report of reports) {
+    const healthy = report.nodes.filter((n) => n.health === 'healthy').length;
+    const line = `${report.service} ${report.version}: ${healthy}/${report.nodes.length} nodes healthy in ${report.seconds.toFixed(1)} s`;
+    if (report.success) logger.done(line);
+    else logger.warn(line);
+  }
+  if (reports.length === 1) logger.info(`report: ${displayPath(options.workspaceRoot, options.reportFile)}`);
+  if (options.json) console.log(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+}
+
+/** "rsync delta … (71 KiB)", "whole file (no rsync on the node) (98.5 MiB)", "none". */
+function describeTransfer(node: NodeOutcome): string {
+  if (!node.transfer || node.transfer === 'none') return node.action === 'already deployed' ? 'none' : '';
+  const method = node.transfer.replace(/ against \S+/, '');
+  return node.transferBytes > 0 ? `${method} (${formatBytes(node.transferBytes)})` : method;
 }

@@ -1,0 +1,44 @@
+#!/usr/bin/python3
+# -*- coding: utf-8 -*-
+# WANT_JSON
+"""Removes releases and staging leftovers of one service (lean, see edge_release_stage).
+
+Only directories directly inside C(releases_dir) are removed, so a wrong path can never reach further.
+"""
+
+DOCUMENTATION = r"""
+module: edge_release_prune
+short_description: Removes old releases and cut-off staging directories of an edgeship service
+options:
+  releases_dir: {description: The service's releases directory., type: path, required: true}
+  paths: {description: Directories inside it to remove., type: list, default: []}
+author: edgeship
+"""
+
+RETURN = r"""
+removed: {description: The directories removed., type: list}
+"""
+
+import json
+import os
+import shutil
+import sys
+
+
+def main():
+    with open(sys.argv[1]) as handle:
+        args = json.load(handle)
+    releases_dir = os.path.realpath(args["releases_dir"])
+    removed = []
+    for path in args.get("paths") or []:
+        if os.path.dirname(os.path.realpath(path)) != releases_dir or os.path.islink(path):
+            print(json.dumps(dict(failed=True, msg="%s is not a release directory of %s" % (path, releases_dir))))
+            sys.exit(1)
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+            removed.append(path)
+    print(json.dumps(dict(changed=bool(removed), removed=removed)))
+
+
+if __name__ == "__main__":
+    main()
