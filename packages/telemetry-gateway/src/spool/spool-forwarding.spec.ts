@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,5 +166,29 @@ test('a segment that cannot be removed never rejects readings that were stored',
     pendingRecords + droppedRecords,
     61 - 10,
     'every reading is forwarded, pending or counted as dropped',
+  );
+});
+
+test('a position that cannot be saved still frees acknowledged segments; a restart re-sends, never skips', async (t) => {
+  const dir = makeDir(t);
+  mkdirSync(join(dir, `${FORWARD_POSITION_FILE}.tmp`)); // the save's temporary file cannot be created
+  const { log, events } = createRecordingLogger();
+  const first = await Spool.open({ dir, maxRecords: 40 }, log);
+  for (let n = 1; n <= 25; n += 1) await first.append([{ n }]);
+  const forwarded = await forwardAll(first, 6);
+  assert.equal(forwarded.length, 25);
+  assert.ok(events.some((event) => event.level === 'warn' && event.msg.startsWith('could not save')));
+  assert.deepEqual(
+    readdirSync(dir).filter((name) => name.startsWith('segment-')),
+    ['segment-000000000003.jsonl'],
+    'acknowledged segments went anyway, which is what frees a full disk',
+  );
+  await first.close();
+
+  const second = await openSpool(t, { dir, maxRecords: 40 });
+  assert.deepEqual(
+    (await forwardAll(second, 100)).map((r) => r.n),
+    [21, 22, 23, 24, 25],
+    'the readings of the first segment left are sent again, with the same ids',
   );
 });

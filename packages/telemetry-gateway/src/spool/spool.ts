@@ -119,10 +119,20 @@ export class Spool {
     }
   }
 
-  /** Makes `end` durable (fsync) before anything it covers is removed; a stale position is ignored. */
+  /**
+   * Makes `end` durable (fsync) before anything it covers is removed; a stale position is ignored. If it cannot
+   * be saved (a full disk), acknowledged segments are removed all the same: that frees space, and a restart then
+   * resumes at the start of the first segment left, so it re-sends (same ids) but never skips a reading.
+   */
   async acknowledge(end: ForwardPosition): Promise<void> {
     if (!isPositionAfter(end, this.position)) return;
-    await saveForwardPosition(this.options.dir, end);
+    try {
+      await saveForwardPosition(this.options.dir, end);
+    } catch (error) {
+      this.log.warn('could not save the forwarding position; a restart would send some readings again', {
+        error,
+      });
+    }
     if (isPositionAfter(end, this.position)) this.position = end;
     await this.removeAcknowledgedSegments();
   }
