@@ -11,6 +11,7 @@ import { type ForwardBatch, readForwardBatch } from './read-forward-batch';
 import { readSegment, truncateTornTail } from './read-segment';
 import { RecentBuffer } from './recent-buffer';
 import { listSegmentSeqs, resolveSegmentPath, type SegmentInfo, syncDirectory } from './segment-files';
+import { SegmentLedger } from './segment-ledger';
 import { type NormalizedSpoolOptions, normalizeSpoolOptions, type SpoolOptions } from './spool-options';
 
 interface PendingAppend {
@@ -36,12 +37,11 @@ const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
  * acknowledged; segments are removed only once it has passed them, or when the bounds force a drop (counted).
  */
 export class Spool {
-  private segments: SegmentInfo[] = [];
+  private readonly ledger = new SegmentLedger();
   private readonly recent: RecentBuffer<unknown>;
   private handle: FileHandle | undefined;
   private pending: PendingAppend[] = [];
   private isFlushing = false;
-  private position: ForwardPosition = { seq: 1, offset: 0, lines: 0 };
   private appends = 0;
   private appendWaiters: Array<() => void> = [];
   private dropped = { records: 0, segments: 0 };
@@ -70,12 +70,11 @@ export class Spool {
   }
 
   readStats(): { segments: number; bytes: number; records: number } {
-    const sum = (key: 'bytes' | 'records') => this.segments.reduce((total, s) => total + s[key], 0);
-    return { segments: this.segments.length, bytes: sum('bytes'), records: sum('records') };
+    return this.ledger.readStats();
   }
 
   readForwardingStats(): ForwardingStats {
-    const pendingRecords = this.segments.reduce((total, s) => total + this.countUnforwarded(s), 0);
+    const pendingRecords = this.ledger.readPendingRecords();
     return { pendingRecords, droppedRecords: this.dropped.records, droppedSegments: this.dropped.segments };
   }
 
@@ -105,16 +104,16 @@ export class Spool {
   /** The oldest readings the upstream has not acknowledged, up to `maxRecords`; undefined when there are none. */
   async readForwardBatch(maxRecords: number): Promise<ForwardBatch | undefined> {
     await this.removeAcknowledgedSegments();
-    const segment = this.segments.find((s) => s.seq === this.position.seq);
-    if (!segment || this.position.offset >= segment.bytes) return undefined;
+    const segment = this.ledger.findUnforwardedSegment();
+    if (!segment) return undefined;
     try {
-      const batch = await readForwardBatch(segment, this.position, maxRecords);
+      const batch = await readForwardBatch(segment, this.ledger.position, maxRecords);
       if (batch.corruptLines > 0)
         this.log.warn('skipping corrupt lines', { file: segment.path, lines: batch.corruptLines });
       return batch;
     } catch (error) {
       // Dropped while we opened it (the spool was full): read on from where the drop moved the position.
-      if (!this.segments.includes(segment)) return this.readForwardBatch(maxRecords);
+      if (!this.ledger.has(segment)) return this.readForwardBatch(maxRecords);
       throw error;
     }
   }
@@ -125,7 +124,7 @@ export class Spool {
    * resumes at the start of the first segment left, so it re-sends (same ids) but never skips a reading.
    */
   async acknowledge(end: ForwardPosition): Promise<void> {
-    if (!isPositionAfter(end, this.position)) return;
+    if (!isPositionAfter(end, this.ledger.position)) return;
     try {
       await saveForwardPosition(this.options.dir, end);
     } catch (error) {
@@ -133,7 +132,7 @@ export class Spool {
         error,
       });
     }
-    if (isPositionAfter(end, this.position)) this.position = end;
+    this.ledger.advanceTo(end);
     await this.removeAcknowledgedSegments();
   }
 
@@ -163,14 +162,14 @@ export class Spool {
       }
       if (contents.corruptLines > 0)
         this.log.warn('skipping corrupt lines', { file: path, lines: contents.corruptLines });
-      this.segments.push({ seq, path, bytes: contents.validBytes, records: contents.records });
+      this.ledger.add({ seq, path, bytes: contents.validBytes, records: contents.records });
       this.recent.push(...contents.tail);
     }
     const saved = await loadForwardPosition(dir, (reason) =>
       this.log.warn('forwarding position is damaged; forwarding everything spooled again', { reason }),
     );
-    this.position = resolveResumePosition(saved, this.segments);
-    await this.openActiveSegment(Math.max(seqs.at(-1) ?? 1, this.position.seq));
+    this.ledger.position = resolveResumePosition(saved, this.ledger.segments);
+    await this.openActiveSegment(Math.max(seqs.at(-1) ?? 1, this.ledger.position.seq));
     await this.removeAcknowledgedSegments();
     this.log.info('spool opened', { dir, ...this.readStats(), ...this.readForwardingStats() });
   }
@@ -178,8 +177,8 @@ export class Spool {
   private async openActiveSegment(seq: number): Promise<void> {
     const path = resolveSegmentPath(this.options.dir, seq);
     this.handle = await open(path, 'a', 0o640);
-    if (this.segments.at(-1)?.seq !== seq) {
-      this.segments.push({ seq, path, bytes: 0, records: 0 });
+    if (this.ledger.active?.seq !== seq) {
+      this.ledger.add({ seq, path, bytes: 0, records: 0 });
       await syncDirectory(this.options.dir);
     }
   }
@@ -211,7 +210,7 @@ export class Spool {
     const data = Buffer.from(records.map((record) => JSON.stringify(record) + '\n').join(''));
     if (!this.handle) throw new Error('spool is closed');
     await this.rotateIfFull();
-    const active = this.segments.at(-1)!;
+    const active = this.ledger.active!;
     const handle = this.handle;
     try {
       await handle.appendFile(data);
@@ -242,7 +241,7 @@ export class Spool {
 
   /** The new segment opens before the old one closes, so a failed open (disk full) leaves a usable spool. */
   private async rotateIfFull(): Promise<void> {
-    const active = this.segments.at(-1)!;
+    const active = this.ledger.active!;
     if (active.bytes < this.options.segmentBytes && active.records < this.options.segmentRecords) return;
     const previous = this.handle!;
     try {
@@ -252,21 +251,16 @@ export class Spool {
     }
   }
 
-  private countUnforwarded(segment: SegmentInfo): number {
-    if (segment.seq < this.position.seq) return 0;
-    return segment.seq === this.position.seq ? segment.records - this.position.lines : segment.records;
-  }
-
   private async dropOldSegments(): Promise<void> {
     const { maxBytes, maxRecords } = this.options;
-    while (this.segments.length > 1) {
-      const stats = this.readStats();
+    while (this.ledger.segments.length > 1) {
+      const stats = this.ledger.readStats();
       if (stats.bytes <= maxBytes && stats.records <= maxRecords) return;
-      const oldest = this.segments[0]!;
+      const oldest = this.ledger.segments[0]!;
       // A file that will not go keeps the spool over its bound until a later append retries; no loop here.
       if (!(await this.removeSegmentFile(oldest))) return;
-      const unforwarded = this.countUnforwarded(oldest);
-      this.forgetSegment(oldest);
+      const unforwarded = this.ledger.countUnforwarded(oldest);
+      this.ledger.forget(oldest);
       if (unforwarded === 0) continue;
       this.dropped.records += unforwarded;
       this.dropped.segments += 1;
@@ -279,28 +273,8 @@ export class Spool {
   }
 
   private async removeAcknowledgedSegments(): Promise<void> {
-    this.advancePastFinishedSegments();
-    for (const segment of this.segments.filter((s) => s.seq < this.position.seq)) {
-      if (await this.removeSegmentFile(segment)) this.forgetSegment(segment);
-    }
-  }
-
-  /** A closed segment read to its end is acknowledged as a whole: the position moves to the next one. */
-  private advancePastFinishedSegments(): void {
-    for (;;) {
-      const index = this.segments.findIndex((s) => s.seq === this.position.seq);
-      const segment = this.segments[index];
-      const next = this.segments[index + 1];
-      if (!segment || !next || this.position.offset < segment.bytes) return;
-      this.position = { seq: next.seq, offset: 0, lines: 0 };
-    }
-  }
-
-  /** Moves the forwarding position off a segment that leaves, so nothing reads or counts it any more. */
-  private forgetSegment(segment: SegmentInfo): void {
-    this.segments = this.segments.filter((s) => s !== segment);
-    if (this.position.seq <= segment.seq) {
-      this.position = { seq: this.segments[0]?.seq ?? segment.seq + 1, offset: 0, lines: 0 };
+    for (const segment of this.ledger.listAcknowledged()) {
+      if (await this.removeSegmentFile(segment)) this.ledger.forget(segment);
     }
   }
 
