@@ -16,7 +16,17 @@ function createWorkspace(): Tree {
   tree.write('.prettierrc.json', readFileSync(join(WORKSPACE_ROOT, '.prettierrc.json'), 'utf8'));
   tree.write(
     'packages/service-kit/package.json',
-    JSON.stringify({ name: '@edgeship/service-kit', version: '0.1.0' }),
+    JSON.stringify({
+      name: '@edgeship/service-kit',
+      version: '0.1.0',
+      devDependencies: {
+        '@hono/node-server': '2.1.9',
+        '@types/express': '5.0.6',
+        express: '5.3.0',
+        fastify: '5.12.8',
+        hono: '4.13.19',
+      },
+    }),
   );
   tree.write(
     'packages/hello-edge/package.json',
@@ -39,6 +49,7 @@ describe('service generator', () => {
     const tree = createWorkspace();
     await serviceGenerator(tree, {
       name: 'sensor-relay',
+      framework: 'http',
       port: 8107,
       delivery: 'container',
       install: 'skip',
@@ -74,19 +85,57 @@ describe('service generator', () => {
     );
   });
 
-  it('writes files Prettier leaves unchanged, and a description that survives JSON', async () => {
-    const tree = createWorkspace();
-    await serviceGenerator(tree, {
-      name: 'quote-svc',
-      description: 'Says "hi" \\ politely',
-      install: 'skip',
+  for (const framework of ['fastify', 'express', 'hono', 'http'] as const) {
+    it(`--framework ${framework}: files Prettier leaves unchanged, and a description that survives JSON`, async () => {
+      const tree = createWorkspace();
+      await serviceGenerator(tree, {
+        name: 'quote-svc',
+        framework,
+        description: 'Says "hi" \\ politely',
+        install: 'skip',
+      });
+      assert.equal(readJson(tree, 'packages/quote-svc/package.json').description, 'Says "hi" \\ politely');
+      const options = { ...(JSON.parse(tree.read('.prettierrc.json', 'utf8')!) as object) };
+      for (const file of ['package.json', 'README.md', 'src/app.ts', 'src/app.spec.ts', 'src/main.ts']) {
+        const path = `packages/quote-svc/${file}`;
+        assert.ok(await prettier.check(tree.read(path, 'utf8')!, { ...options, filepath: path }), path);
+      }
     });
-    assert.equal(readJson(tree, 'packages/quote-svc/package.json').description, 'Says "hi" \\ politely');
-    const options = { ...(JSON.parse(tree.read('.prettierrc.json', 'utf8')!) as object) };
-    for (const file of ['package.json', 'README.md', 'src/app.ts', 'src/app.spec.ts', 'src/main.ts']) {
-      const path = `packages/quote-svc/${file}`;
-      assert.ok(await prettier.check(tree.read(path, 'utf8')!, { ...options, filepath: path }), path);
-    }
+  }
+
+  it('defaults to fastify under runEdgeServer, pinned to the version service-kit is tested with', async () => {
+    const tree = createWorkspace();
+    await serviceGenerator(tree, { name: 'sensor-relay', install: 'skip' });
+    const manifest = readJson(tree, 'packages/sensor-relay/package.json');
+    assert.deepEqual(manifest.dependencies, { '@edgeship/service-kit': '0.1.0', fastify: '5.12.8' });
+    assert.equal(manifest.devDependencies, undefined);
+    const main = tree.read('packages/sensor-relay/src/main.ts', 'utf8')!;
+    assert.match(main, /runEdgeServer\(app, \{[\s\S]*logger: fromPino\(app\.log\)/);
+    assert.doesNotMatch(main, /^\s*[^/\s].*\.listen\(/m, 'no listen() outside the comment');
+    assert.match(tree.read('packages/sensor-relay/README.md', 'utf8')!, /Built on \[fastify\]/);
+  });
+
+  it('express brings its types as a devDependency; hono its node server', async () => {
+    const tree = createWorkspace();
+    await serviceGenerator(tree, { name: 'ex-svc', framework: 'express', install: 'skip' });
+    await serviceGenerator(tree, { name: 'ho-svc', framework: 'hono', install: 'skip' });
+    const express = readJson(tree, 'packages/ex-svc/package.json');
+    assert.deepEqual(express.dependencies, { '@edgeship/service-kit': '0.1.0', express: '5.3.0' });
+    assert.deepEqual(express.devDependencies, { '@types/express': '5.0.6' });
+    assert.deepEqual(readJson(tree, 'packages/ho-svc/package.json').dependencies, {
+      '@edgeship/service-kit': '0.1.0',
+      '@hono/node-server': '2.1.9',
+      hono: '4.13.19',
+    });
+    assert.match(tree.read('packages/ho-svc/src/main.ts', 'utf8')!, /runEdgeServer\(createAdaptorServer\(/);
+  });
+
+  it('refuses an unknown framework, naming the choices', async () => {
+    const tree = createWorkspace();
+    await assert.rejects(
+      serviceGenerator(tree, { name: 'sensor-relay', framework: 'koa' as 'http' }),
+      /framework is "koa"\. Use one of fastify, express, hono, http/,
+    );
   });
 
   it('changes nothing else in the workspace and returns the lockfile update as a post-write task', async () => {

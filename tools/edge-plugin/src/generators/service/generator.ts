@@ -6,8 +6,9 @@ import { updateLockfile } from './lib/update-lockfile';
 import type { ServiceGeneratorSchema } from './schema';
 
 /**
- * nx g @edgeship/edge-plugin:service <name> [--port N] [--delivery binary|container] [--dry-run]
- * Writes packages/<name> from files/ (modelled on packages/hello-edge), then, as Nx's post-write task,
+ * nx g @edgeship/edge-plugin:service <name> [--framework fastify|express|hono|http] [--port N]
+ *   [--delivery binary|container] [--dry-run]
+ * Writes packages/<name> from files/common and files/<framework> (each under service-kit's runtime contract), then, as Nx's post-write task,
  * brings package-lock.json up to date with npm: the lock target refuses a lockfile that drifted.
  * No other workspace file needs a change: the plugin finds the service by its package.json marker,
  * and services are not imported by path (tsconfig paths cover the shared library only).
@@ -17,7 +18,9 @@ export default async function serviceGenerator(
   schema: ServiceGeneratorSchema,
 ): Promise<GeneratorCallback | void> {
   const options = normalizeServiceOptions(tree, schema);
-  generateFiles(tree, join(__dirname, 'files'), options.projectRoot, { ...options, template: '' });
+  const substitutions = { ...options, template: '' };
+  generateFiles(tree, join(__dirname, 'files', 'common'), options.projectRoot, substitutions);
+  generateFiles(tree, join(__dirname, 'files', options.framework), options.projectRoot, substitutions);
   await formatFiles(tree);
   return () => updateWorkspace(tree.root, options);
 }
@@ -34,6 +37,6 @@ async function updateWorkspace(workspaceRoot: string, options: NormalizedService
   );
   await updateLockfile(workspaceRoot, options.install);
   logger.done(
-    `${options.name}: port ${options.port}, ${options.delivery} delivery. Next: npx nx run-many -t format lock test bundle image -p ${options.name}`,
+    `${options.name}: ${options.framework}, port ${options.port}, ${options.delivery} delivery. Next: npx nx run-many -t format lock test bundle image -p ${options.name}`,
   );
 }

@@ -3,5 +3,6 @@ export interface ServiceGeneratorSchema {
   port?: number;
   delivery?: 'binary' | 'container';
   description?: string;
+  framework?: 'fastify' | 'express' | 'hono' | 'http';
   install?: 'full' | 'lockfile-only' | 'skip';
 }

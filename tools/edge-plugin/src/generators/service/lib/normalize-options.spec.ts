@@ -15,6 +15,7 @@ function createWorkspace(
       version: '0.1.0',
       nx: { name: 'service-kit' },
       edgeship: { kind: 'library' },
+      devDependencies: { fastify: '5.12.8', express: '5.3.0' },
     }),
   );
   tree.write(
@@ -31,7 +32,7 @@ function createWorkspace(
 }
 
 describe('normalizeServiceOptions', () => {
-  it('fills in the first free fleet port, binary delivery, a description and the service-kit version', () => {
+  it('fills in the first free fleet port, binary delivery, fastify, a description and the service-kit version', () => {
     assert.deepEqual(normalizeServiceOptions(createWorkspace(), { name: 'sensor-relay' }), {
       name: 'sensor-relay',
       className: 'SensorRelay',
@@ -41,7 +42,18 @@ describe('normalizeServiceOptions', () => {
       description: 'The sensor-relay edgeship service.',
       install: 'full',
       serviceKitVersion: '0.1.0',
+      framework: 'fastify',
+      frameworkTitle: '[fastify](https://fastify.dev)',
+      dependenciesJson: '{\n    "@edgeship/service-kit": "0.1.0",\n    "fastify": "5.12.8"\n  }',
+      devDependenciesJson: '',
     });
+  });
+
+  it('names the missing pin when service-kit is not tested against a framework', () => {
+    assert.throws(
+      () => normalizeServiceOptions(createWorkspace(), { name: 'sensor-relay', framework: 'hono' }),
+      /packages\/service-kit\/package\.json: devDependencies\.@hono\/node-server is missing\. The service template needs @hono\/node-server; .*npm install --save-dev --save-exact -w packages\/service-kit @hono\/node-server/,
+    );
   });
 
   it('refuses a name that is not kebab-case, naming the fix', () => {

@@ -11,6 +11,26 @@ const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MAX_NAME_LENGTH = 40;
 const SERVICE_KIT_MANIFEST = 'packages/service-kit/package.json';
 
+export const FRAMEWORKS = ['fastify', 'express', 'hono', 'http'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+/** Why fastify: see the generator's README section in the root README (pino built in, schemas, throughput). */
+export const DEFAULT_FRAMEWORK: Framework = 'fastify';
+
+/** The npm packages each framework's template needs; versions are the ones service-kit is tested against. */
+const FRAMEWORK_PACKAGES: Record<Framework, { dependencies: string[]; devDependencies: string[] }> = {
+  fastify: { dependencies: ['fastify'], devDependencies: [] },
+  express: { dependencies: ['express'], devDependencies: ['@types/express'] },
+  hono: { dependencies: ['@hono/node-server', 'hono'], devDependencies: [] },
+  http: { dependencies: [], devDependencies: [] },
+};
+
+const FRAMEWORK_TITLES: Record<Framework, string> = {
+  fastify: '[fastify](https://fastify.dev)',
+  express: '[express](https://expressjs.com)',
+  hono: '[hono](https://hono.dev)',
+  http: '`node:http`',
+};
+
 export interface NormalizedServiceOptions {
   name: string;
   /** For identifiers in the template, e.g. SensorRelay in createSensorRelayApp. */
@@ -21,6 +41,12 @@ export interface NormalizedServiceOptions {
   description: string;
   install: 'full' | 'lockfile-only' | 'skip';
   serviceKitVersion: string;
+  framework: Framework;
+  frameworkTitle: string;
+  /** The "dependencies" object of the new package.json, as JSON indented for the template. */
+  dependenciesJson: string;
+  /** Likewise "devDependencies", or '' when there are none. */
+  devDependenciesJson: string;
 }
 
 /** Validates the options against the workspace; every refusal names the option, the value and the fix. */
@@ -47,6 +73,17 @@ export function normalizeServiceOptions(
   if (!['full', 'lockfile-only', 'skip'].includes(install)) {
     throw new ConfigError(GENERATOR, 'install', install, 'Use "full", "lockfile-only" or "skip".');
   }
+  const framework = schema.framework ?? DEFAULT_FRAMEWORK;
+  if (!FRAMEWORKS.includes(framework)) {
+    throw new ConfigError(GENERATOR, 'framework', framework, `Use one of ${FRAMEWORKS.join(', ')}.`);
+  }
+  const serviceKit = readServiceKitManifest(tree);
+  const frameworkPackages = FRAMEWORK_PACKAGES[framework];
+  const dependencies = {
+    '@edgeship/service-kit': serviceKit.version,
+    ...pinFrameworkPackages(frameworkPackages.dependencies, serviceKit.devDependencies),
+  };
+  const devDependencies = pinFrameworkPackages(frameworkPackages.devDependencies, serviceKit.devDependencies);
   return {
     name,
     className: names(name).className,
@@ -55,7 +92,11 @@ export function normalizeServiceOptions(
     delivery,
     description: schema.description?.trim() || `The ${name} edgeship service.`,
     install,
-    serviceKitVersion: readServiceKitVersion(tree),
+    serviceKitVersion: serviceKit.version,
+    framework,
+    frameworkTitle: FRAMEWORK_TITLES[framework],
+    dependenciesJson: indentJson(dependencies),
+    devDependenciesJson: Object.keys(devDependencies).length > 0 ? indentJson(devDependencies) : '',
   };
 }
 
@@ -119,6 +160,35 @@ export function choosePort(requested: unknown, packages: readonly WorkspacePacka
     );
   }
   return requested;
+}
+
+/** One level in, as the object sits inside package.json. */
+function indentJson(value: Record<string, string>): string {
+  return JSON.stringify(value, null, 2).split('\n').join('\n  ');
+}
+
+/** The exact versions service-kit's own tests run the framework at, so a new service starts on a tested pair. */
+function pinFrameworkPackages(names: string[], tested: Record<string, string>): Record<string, string> {
+  const pinned: Record<string, string> = {};
+  for (const name of names) {
+    const version = tested[name];
+    if (!version) {
+      throw new ConfigError(
+        SERVICE_KIT_MANIFEST,
+        `devDependencies.${name}`,
+        undefined,
+        `The service template needs ${name}; service-kit pins the framework versions it is tested against: npm install --save-dev --save-exact -w packages/service-kit ${name}.`,
+      );
+    }
+    pinned[name] = version;
+  }
+  return pinned;
+}
+
+function readServiceKitManifest(tree: Tree): { version: string; devDependencies: Record<string, string> } {
+  const version = readServiceKitVersion(tree);
+  const manifest = readJson<{ devDependencies?: Record<string, string> }>(tree, SERVICE_KIT_MANIFEST);
+  return { version, devDependencies: manifest.devDependencies ?? {} };
 }
 
 function readServiceKitVersion(tree: Tree): string {

@@ -44,30 +44,35 @@ describe('nx g @edgeship/edge-plugin:service', () => {
     assert.equal(existsSync(join(root, 'packages/sensor-relay')), false);
   });
 
-  it('creates a service whose format, test and lock targets pass on the first run', () => {
-    const run = nx(
-      'g',
-      '@edgeship/edge-plugin:service',
-      'sensor-relay',
-      '--port',
-      '8110',
-      '--delivery',
-      'container',
-      '--install',
-      'lockfile-only',
-    );
-    assert.equal(run.code, 0, run.output);
+  it('creates a service per framework whose format, test, lock and bundle targets pass on the first run', () => {
+    const frameworks = ['fastify', 'express', 'hono', 'http'];
+    for (const framework of frameworks) {
+      const run = nx(
+        'g',
+        '@edgeship/edge-plugin:service',
+        `relay-${framework}`,
+        '--framework',
+        framework,
+        '--install',
+        'lockfile-only',
+      );
+      assert.equal(run.code, 0, run.output);
+      assert.match(
+        run.output,
+        new RegExp(`relay-${framework}: ${framework}, port 81\\d\\d, binary delivery`),
+      );
+    }
     const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, unknown>;
     };
-    assert.deepEqual(lock.packages['node_modules/sensor-relay'], {
-      resolved: 'packages/sensor-relay',
+    assert.deepEqual(lock.packages['node_modules/relay-fastify'], {
+      resolved: 'packages/relay-fastify',
       link: true,
     });
     // lockfile-only never wrote into the node_modules this copy shares with the workspace.
     assert.equal(statSync(sharedHiddenLockfile).mtimeMs, hiddenLockfileMtime);
 
-    const project = JSON.parse(nx('show', 'project', 'sensor-relay', '--json').output) as {
+    const project = JSON.parse(nx('show', 'project', 'relay-hono', '--json').output) as {
       targets: Record<string, unknown>;
     };
     assert.deepEqual(Object.keys(project.targets).sort(), [
@@ -80,17 +85,27 @@ describe('nx g @edgeship/edge-plugin:service', () => {
       'test',
     ]);
 
+    // bundle includes the build-time contract check: each executable ran under systemd-socket-activate.
+    const projects = frameworks.map((framework) => `relay-${framework}`).join(',');
     const targets = nx(
       'run-many',
       '-t',
       'format',
       'test',
       'lock',
+      'bundle',
       '-p',
-      'sensor-relay',
+      projects,
       '--outputStyle=static',
     );
     assert.equal(targets.code, 0, targets.output);
-    assert.match(targets.output, /Successfully ran targets format, test, lock for project sensor-relay/);
+    assert.match(targets.output, /Successfully ran targets format, test, lock, bundle for 4 projects/);
+    for (const framework of frameworks) {
+      assert.match(
+        targets.output,
+        new RegExp(`✔ contract check: relay-${framework} under systemd-socket-activate`),
+      );
+      assert.ok(existsSync(join(root, `dist/relay-${framework}/bin/relay-${framework}-linux-arm64`)));
+    }
   });
 });
