@@ -43,6 +43,7 @@ for (const framework of ['fastify', 'express', 'hono', 'http']) {
       await waitFor(
         () => service.readLines().some((line) => line.msg === 'slow request started'),
         'the slow request',
+        15_000,
       );
       service.child.kill('SIGTERM');
       assert.deepEqual(await slow, { status: 200, body: { sleptMs: 600 } });

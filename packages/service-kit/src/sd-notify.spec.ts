@@ -56,7 +56,7 @@ describe(
       receiver.stdout!.on('data', (chunk: Buffer) =>
         received.push(...chunk.toString().split('\n').filter(Boolean)),
       );
-      await waitFor(() => received.includes('bound'), 'the notify receiver to bind');
+      await waitFor(() => received.includes('bound'), 'the notify receiver to bind', 30_000);
     });
     after(() => {
       receiver.kill();
