@@ -8,9 +8,9 @@ import {
   saveForwardPosition,
 } from './forward-position';
 import { type ForwardBatch, readForwardBatch } from './read-forward-batch';
-import { readSegment, truncateTornTail } from './read-segment';
+import { loadSegments } from './load-segments';
 import { RecentBuffer } from './recent-buffer';
-import { listSegmentSeqs, resolveSegmentPath, type SegmentInfo, syncDirectory } from './segment-files';
+import { resolveSegmentPath, type SegmentInfo, syncDirectory } from './segment-files';
 import { SegmentLedger } from './segment-ledger';
 import { type NormalizedSpoolOptions, normalizeSpoolOptions, type SpoolOptions } from './spool-options';
 
@@ -95,9 +95,12 @@ export class Spool {
     return this.appends;
   }
 
-  /** Resolves once appendCount is past `seen` (or the spool closes): the forwarder waits instead of polling. */
+  /**
+   * Resolves once appendCount is past `seen`, or on close(): the forwarder waits instead of polling. A spool
+   * that lost its handle (a failed truncate) keeps the waiter pending; resolving at once would spin the caller.
+   */
   whenAppended(seen: number): Promise<void> {
-    if (this.appends > seen || !this.handle) return Promise.resolve();
+    if (this.appends > seen) return Promise.resolve();
     return new Promise((resolve) => this.appendWaiters.push(resolve));
   }
 
@@ -152,24 +155,14 @@ export class Spool {
   private async load(): Promise<void> {
     const { dir, recentCapacity } = this.options;
     await mkdir(dir, { recursive: true, mode: 0o750 });
-    const seqs = await listSegmentSeqs(dir);
-    for (const [index, seq] of seqs.entries()) {
-      const path = resolveSegmentPath(dir, seq);
-      const contents = await readSegment(path, recentCapacity);
-      if (contents.tornBytes > 0) {
-        this.log.warn('dropping torn last line', { file: path, tornBytes: contents.tornBytes });
-        if (index === seqs.length - 1) await truncateTornTail(path, contents);
-      }
-      if (contents.corruptLines > 0)
-        this.log.warn('skipping corrupt lines', { file: path, lines: contents.corruptLines });
-      this.ledger.add({ seq, path, bytes: contents.validBytes, records: contents.records });
-      this.recent.push(...contents.tail);
-    }
+    const { segments, tail } = await loadSegments(dir, recentCapacity, this.log);
+    for (const segment of segments) this.ledger.add(segment);
+    this.recent.push(...tail);
     const saved = await loadForwardPosition(dir, (reason) =>
       this.log.warn('forwarding position is damaged; forwarding everything spooled again', { reason }),
     );
     this.ledger.position = resolveResumePosition(saved, this.ledger.segments);
-    await this.openActiveSegment(Math.max(seqs.at(-1) ?? 1, this.ledger.position.seq));
+    await this.openActiveSegment(Math.max(segments.at(-1)?.seq ?? 1, this.ledger.position.seq));
     await this.removeAcknowledgedSegments();
     this.log.info('spool opened', { dir, ...this.readStats(), ...this.readForwardingStats() });
   }
