@@ -1,11 +1,12 @@
-// `npm start`: fleet up (if needed) → Nx builds what deploy depends on → deploy every service →
-// one summary table for all of them and dist/deploy-report.json.
+// `npm start`: fleet up (if needed) → Nx builds what deploy depends on, in parallel → one rollout of every
+// service (the deploy executor's batch implementation) → one summary table and dist/deploy-report.json.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fleetUp } from '../edge-fleet/src';
 import { reportError } from '../edge-plugin/src/lib/errors';
 import { logger, timedStep } from '../edge-plugin/src/lib/logger';
 import { runCommand } from '../edge-plugin/src/lib/run-command';
+import { DEPLOY_DEPENDS_ON } from '../edge-plugin/src/plugins/plugin';
 import { parseStartArgs, selectServices, START_HELP, type StartOptions } from './start-args';
 
 const workspaceRoot = resolve(__dirname, '..', '..');
@@ -23,21 +24,25 @@ async function main(options: StartOptions): Promise<number> {
   const services = selectServices(options.projects, listServices());
   const inventory = options.inventory ? resolve(options.inventory) : await bringUpLocalFleet(options);
   if (!existsSync(inventory)) throw new Error(`Inventory ${inventory} does not exist.`);
-  const deploy = await timedStep(`build and deploy ${services.join(', ')} to ${inventory}`, () =>
-    runCommand(
-      join(workspaceRoot, 'node_modules/.bin/nx'),
-      [
-        'run-many',
-        '-t',
-        'deploy',
-        `--projects=${services.join(',')}`,
-        '--parallel=1',
-        `--inventory=${inventory}`,
-        '--output-style=stream',
-      ],
-      { cwd: workspaceRoot, env: { ...process.env, NX_DAEMON: 'false' }, stream: true, check: false },
-    ),
+  const nx = (args: string[]) =>
+    runCommand(join(workspaceRoot, 'node_modules/.bin/nx'), [...args, '--output-style=stream'], {
+      cwd: workspaceRoot,
+      env: { ...process.env, NX_DAEMON: 'false' },
+      stream: true,
+      check: false,
+    });
+  // Builds first, in parallel; then every deploy task at once, so Nx hands them to the deploy executor's
+  // batch implementation together: one Ansible run for all services (nodes probed once, one summary).
+  const projects = `--projects=${services.join(',')}`;
+  const build = await timedStep(`build ${services.join(', ')}`, () =>
+    nx(['run-many', '-t', ...DEPLOY_DEPENDS_ON, projects, '--parallel=2']),
   );
+  const deploy =
+    build.exitCode === 0
+      ? await timedStep(`deploy ${services.join(', ')} to ${inventory}`, () =>
+          nx(['run-many', '-t', 'deploy', projects, '--excludeTaskDependencies', `--inventory=${inventory}`]),
+        )
+      : build;
   const reports = services.map(readServiceReport);
   const report = {
     inventory,

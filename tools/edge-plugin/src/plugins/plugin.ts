@@ -89,10 +89,13 @@ function inferTargets(marker: EdgeshipMarker): Record<string, TargetConfiguratio
     ),
     deploy: target('deploy', 'Deploy the service to the edge fleet with Ansible: rolling, health-gated.', {
       cache: false,
-      dependsOn: ['bundle', 'image'],
+      dependsOn: [...DEPLOY_DEPENDS_ON],
     }),
   };
 }
+
+/** What a deploy needs built first; `npm start` builds these in parallel before one rollout of every service. */
+export const DEPLOY_DEPENDS_ON = ['bundle', 'image'] as const;
 
 function target(
   executor: string,

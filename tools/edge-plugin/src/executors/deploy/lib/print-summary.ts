@@ -7,6 +7,8 @@ import { displayPath } from './display-path';
 export interface DeployReport {
   service: string;
   version: string;
+  /** Every service of the Ansible run this one went out in (one rollout for many services). */
+  rollout: string[];
   success: boolean;
   exitCode: number;
   seconds: number;

@@ -57,6 +57,7 @@ export async function runRollout(rollout: readonly NormalizedDeployOptions[]): P
     const report: DeployReport = {
       service: service.name,
       version: service.version,
+      rollout: rollout.map((each) => each.service.name),
       success: isDeploySuccessful(nodes, rollout.length > 1 ? 0 : run.exitCode),
       exitCode: run.exitCode,
       seconds,

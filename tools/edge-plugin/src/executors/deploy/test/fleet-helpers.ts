@@ -57,3 +57,8 @@ export async function readExposure(container: string, unit: string): Promise<num
 export async function execOnNode(container: string, args: string[]): Promise<string> {
   return (await runCommand('docker', ['exec', container, ...args])).stdout;
 }
+
+/** Bytes a node container has received on eth0: artifact, SSH and Ansible's modules, all of it. */
+export async function readReceivedBytes(container: string): Promise<number> {
+  return Number(await execOnNode(container, ['cat', '/sys/class/net/eth0/statistics/rx_bytes']));
+}

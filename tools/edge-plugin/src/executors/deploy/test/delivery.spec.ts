@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
+import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
+import { runCommand } from '../../../lib/run-command';
+import { hashFile } from '../../bundle/lib/runtime-cache';
+import { deployBatch } from '../deploy.impl';
+import type { NodeOutcome } from '../lib/deploy-report';
+import type { DeployReport } from '../lib/print-summary';
+import type { DeployExecutorOptions } from '../schema';
+import { execOnNode, getJson, readReceivedBytes, WORKSPACE_ROOT } from './fleet-helpers';
+import { writeReleaseVariant } from './release-variants';
+
+/*
+ * Incremental delivery on a real fleet of two amd64 systemd nodes (the architecture does not matter here;
+ * deploy.spec.ts covers arm64): what a node receives for a first install, a second service, a one-line change
+ * and an unchanged redeploy, counted on its eth0; the no-op path; the delta's fallbacks. Both services go out
+ * through the executor's batch implementation, as `npm start` and `nx affected -t deploy` run them.
+ * EDGESHIP_DELIVERY_TEST_INVENTORY reuses an amd64 fleet that is up.
+ */
+const HELLO = 'hello-edge';
+const GATEWAY = 'telemetry-gateway';
+const FLEET = testFleetName('delivery');
+const MINUTES = 60_000;
+const MiB = 1024 * 1024;
+
+let inventory: FleetInventory;
+let workDir: string;
+const artifacts: Record<string, string> = {};
+let versions: Record<'v1' | 'v2' | 'v3' | 'v4' | 'gateway', string>;
+
+/** A batch of deploy tasks, as Nx hands them to the batch implementation; returns each service's report. */
+async function deployTogether(
+  deploys: { service: string; artifactDir: string; version: string }[],
+): Promise<Record<string, DeployReport>> {
+  const inputs: Record<string, DeployExecutorOptions> = {};
+  const tasks: TaskGraph['tasks'] = {};
+  for (const { service, artifactDir, version } of deploys) {
+    const id = `${service}:deploy`;
+    tasks[id] = { id, target: { project: service, target: 'deploy' }, overrides: {}, outputs: [] } as never;
+    inputs[id] = {
+      ...{ inventory: inventory.path, artifactDir, version, serial: '100%' },
+      ...{ healthTimeout: 30, stabilityWindow: 2, report: join(workDir, `${service}.json`) },
+      // Binary delivery for both: this spec is about executables sharing a runtime (container.spec.ts has images).
+      delivery: 'binary' as const,
+    };
+  }
+  const context = {
+    root: WORKSPACE_ROOT,
+    cwd: WORKSPACE_ROOT,
+    isVerbose: false,
+    projectsConfigurations: {
+      version: 2,
+      projects: Object.fromEntries(deploys.map(({ service }) => [service, { root: `packages/${service}` }])),
+    },
+  } as unknown as ExecutorContext;
+  const results = await deployBatch({ tasks } as TaskGraph, inputs, {}, context);
+  const reports: Record<string, DeployReport> = {};
+  for (const { service } of deploys) {
+    reports[service] = JSON.parse(await readFile(join(workDir, `${service}.json`), 'utf8'));
+    assert.equal(results[`${service}:deploy`]!.success, reports[service]!.success);
+  }
+  return reports;
+}
+
+/** Runs work and returns what each node received on eth0 meanwhile (artifact, SSH and Ansible's modules). */
+async function measureReceived<T>(work: () => Promise<T>): Promise<{ result: T; received: number[] }> {
+  const before = await Promise.all(inventory.hosts.map((host) => readReceivedBytes(host.container)));
+  const result = await work();
+  const after = await Promise.all(inventory.hosts.map((host) => readReceivedBytes(host.container)));
+  return { result, received: after.map((bytes, index) => bytes - before[index]!) };
+}
+
+const CURRENT = `/opt/edgeship/${HELLO}/current/${HELLO}`;
+
+/** Stops the service and its socket unit: /healthz no longer answers, the unit is inactive. */
+async function stopService(container: string): Promise<void> {
+  await execOnNode(container, ['systemctl', 'stop', `edgeship-${HELLO}.socket`, `edgeship-${HELLO}.service`]);
+}
+
+const describeRows = (nodes: NodeOutcome[]) =>
+  nodes.map((n) => `${n.node} ${n.health} ${n.action} ${n.transfer} ${n.transferBytes}`).join('\n');
+
+async function readVersionOn(index: number, port = 8101): Promise<string> {
+  return (await getJson(inventory.hosts[index]!.publishedPorts.get(port)!, '/version')).body.version;
+}
+
+describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }, () => {
+  before(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'edgeship-delivery-spec-'));
+    const fromEnv = process.env['EDGESHIP_DELIVERY_TEST_INVENTORY'];
+    inventory = fromEnv
+      ? parseInventory(fromEnv, await readFile(fromEnv, 'utf8'))
+      : (await fleetUp({ name: FLEET, nodes: 2, arch: 'amd64' })).inventory;
+    await runCommand('npx', ['nx', 'run-many', '-t', 'bundle', '-p', HELLO, GATEWAY], {
+      cwd: WORKSPACE_ROOT,
+      stream: true,
+    });
+    // The gateway as the bundle target built it, copied so a rebuild elsewhere cannot change it.
+    artifacts.gateway = join(workDir, 'gateway');
+    await mkdir(join(artifacts.gateway, 'bin'), { recursive: true });
+    const gatewayFile = join(artifacts.gateway, 'bin', `${GATEWAY}-linux-x64`);
+    await copyFile(join(WORKSPACE_ROOT, 'dist', GATEWAY, 'bin', `${GATEWAY}-linux-x64`), gatewayFile);
+    await writeFile(
+      join(artifacts.gateway, 'bin', 'SHA256SUMS'),
+      `${await hashFile(gatewayFile)}  ${GATEWAY}-linux-x64\n`,
+    );
+    const packageVersion = (service: string) =>
+      readFile(join(WORKSPACE_ROOT, 'packages', service, 'package.json'), 'utf8').then(
+        (text) => JSON.parse(text).version as string,
+      );
+    // Unique per run: a reused fleet keeps releases, and each step must bring a release new to the nodes.
+    const run = Date.now();
+    versions = {
+      ...{ v1: `1.0.0-d1.${run}`, v2: `1.0.0-d2.${run}`, v3: `1.0.0-d3.${run}`, v4: `1.0.0-d4.${run}` },
+      gateway: await packageVersion(GATEWAY),
+    };
+    const variant = {
+      workspaceRoot: WORKSPACE_ROOT,
+      service: HELLO,
+      archs: ['x64' as const],
+      outDir: workDir,
+    };
+    for (const key of ['v1', 'v2', 'v3', 'v4'] as const) {
+      artifacts[key] = await writeReleaseVariant({ ...variant, version: versions[key], isHealthy: true });
+    }
+  });
+
+  after(async () => {
+    if (!process.env['EDGESHIP_DELIVERY_TEST_INVENTORY']) await fleetDown(FLEET).catch(() => undefined);
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('installs two services in ONE rollout, the second as a delta against the first (shared runtime)', async () => {
+    // A fresh start for both services, so the first install really is one (a reused fleet has them).
+    for (const host of inventory.hosts) {
+      await execOnNode(host.container, ['rm', '-rf', `/opt/edgeship/${HELLO}`, `/opt/edgeship/${GATEWAY}`]);
+    }
+    const { result: reports, received } = await measureReceived(() =>
+      deployTogether([
+        { service: HELLO, artifactDir: artifacts.v1!, version: versions.v1 },
+        { service: GATEWAY, artifactDir: artifacts.gateway!, version: versions.gateway },
+      ]),
+    );
+    const hello = reports[HELLO]!;
+    const gateway = reports[GATEWAY]!;
+    assert.deepEqual(hello.rollout, [HELLO, GATEWAY], 'both services went out in one Ansible run');
+    assert.deepEqual(gateway.rollout, [HELLO, GATEWAY]);
+    assert.equal(hello.success && gateway.success, true, describeRows([...hello.nodes, ...gateway.nodes]));
+    const executable = (await readFile(join(artifacts.gateway!, 'bin', `${GATEWAY}-linux-x64`))).length;
+    for (const row of gateway.nodes) {
+      assert.match(
+        row.transfer,
+        new RegExp(`^rsync delta against /opt/edgeship/${HELLO}/`),
+        describeRows([row]),
+      );
+      // Its own code, not another Node.js runtime: a few percent of the executable at most.
+      assert.ok(
+        row.transferBytes < executable * 0.05,
+        `${row.node} sent ${row.transferBytes} of ${executable}`,
+      );
+    }
+    // hello-edge had no basis: rsync compresses it, so well under the executable's size.
+    for (const [index, bytes] of received.entries()) {
+      assert.ok(bytes < executable, `${inventory.hosts[index]!.name} received ${bytes} for two services`);
+    }
+    assert.equal(await readVersionOn(0), versions.v1);
+    assert.equal(await readVersionOn(1, 8102), versions.gateway);
+  });
+
+  it('finds every node already running both releases: already deployed, changed=0, no artifact sent', async () => {
+    const { result: reports, received } = await measureReceived(() =>
+      deployTogether([
+        { service: HELLO, artifactDir: artifacts.v1!, version: versions.v1 },
+        { service: GATEWAY, artifactDir: artifacts.gateway!, version: versions.gateway },
+      ]),
+    );
+    for (const report of Object.values(reports)) {
+      assert.equal(report.success, true, describeRows(report.nodes));
+      assert.deepEqual(
+        report.nodes.map((n) => `${n.action} ${n.changed}`),
+        ['already deployed 0', 'already deployed 0'],
+      );
+    }
+    // One probe per node: tens of kilobytes, where the whole role cost megabytes.
+    for (const bytes of received) assert.ok(bytes < 100 * 1024, `received ${bytes} for a no-op`);
+  });
+
+  it('ships a one-line change as an rsync delta: under 1 MiB received per node, everything counted', async () => {
+    const { result: reports, received } = await measureReceived(() =>
+      deployTogether([{ service: HELLO, artifactDir: artifacts.v2!, version: versions.v2 }]),
+    );
+    const hello = reports[HELLO]!;
+    assert.equal(hello.success, true, describeRows(hello.nodes));
+    for (const row of hello.nodes) {
+      assert.match(row.transfer, /^rsync delta against /);
+      assert.ok(row.transferBytes < 512 * 1024, `${row.node}: delta of ${row.transferBytes} bytes`);
+    }
+    for (const bytes of received) assert.ok(bytes < 1 * MiB, `received ${bytes} for a one-line change`);
+    assert.equal(await readVersionOn(0), versions.v2);
+    assert.equal(await readVersionOn(1), versions.v2);
+  });
+
+  it('gives the full role, not "already deployed", to a node whose service does not answer', async () => {
+    const [first] = inventory.hosts;
+    await stopService(first!.container);
+    const reports = await deployTogether([
+      { service: HELLO, artifactDir: artifacts.v2!, version: versions.v2 },
+    ]);
+    const rows = reports[HELLO]!.nodes;
+    assert.equal(reports[HELLO]!.success, true, describeRows(rows));
+    // The stopped node got the role, which started it again; the healthy one was left alone.
+    assert.deepEqual(
+      rows.map((n) => `${n.action} ${n.changed > 0}`),
+      ['deployed true', 'already deployed false'],
+    );
+    assert.equal(await readVersionOn(0), versions.v2);
+  });
+
+  it('rebuilds the right file from a corrupt delta basis: what becomes current matches the build', async () => {
+    const [first] = inventory.hosts;
+    // A flipped byte in the executable the next delta starts from (the service stopped: a running
+    // executable cannot be written to).
+    await stopService(first!.container);
+    await execOnNode(first!.container, [
+      'python3',
+      '-c',
+      `f=open("${CURRENT}","r+b");f.seek(40000000);b=f.read(1);f.seek(40000000);f.write(bytes([b[0]^255]));f.close()`,
+    ]);
+    const reports = await deployTogether([
+      { service: HELLO, artifactDir: artifacts.v3!, version: versions.v3 },
+    ]);
+    const rows = reports[HELLO]!.nodes;
+    assert.equal(reports[HELLO]!.success, true, describeRows(rows));
+    // rsync checks each rebuilt file as a whole and resends what did not match; the role then checks the
+    // build's sha256 before the rename, and would send the whole file had the result differed.
+    assert.match(
+      rows[0]!.transfer,
+      /^rsync delta against |^whole file \(the rsync result failed its checksum\)$/,
+    );
+    const expected = await hashFile(join(artifacts.v3!, 'bin', `${HELLO}-linux-x64`));
+    for (const host of inventory.hosts) {
+      const sum = await execOnNode(host.container, ['sha256sum', CURRENT]);
+      assert.equal(sum.split(' ')[0], expected, `${host.name} runs what was built`);
+    }
+    assert.equal(await readVersionOn(0), versions.v3);
+  });
+
+  it('sends the whole file to a node without rsync and where rsync fails, and says which node got what', async () => {
+    const [first, second] = inventory.hosts;
+    // Node 1: an rsync that fails (as a broken or incompatible one would); node 2: no rsync at all.
+    await execOnNode(first!.container, ['mv', '/usr/bin/rsync', '/usr/bin/rsync.edgeship-test']);
+    await execOnNode(first!.container, [
+      'sh',
+      '-c',
+      'printf "#!/bin/sh\\nexit 12\\n" >/usr/bin/rsync && chmod 755 /usr/bin/rsync',
+    ]);
+    await execOnNode(second!.container, ['mv', '/usr/bin/rsync', '/usr/bin/rsync.edgeship-test']);
+    try {
+      const reports = await deployTogether([
+        { service: HELLO, artifactDir: artifacts.v4!, version: versions.v4 },
+      ]);
+      const rows = reports[HELLO]!.nodes;
+      assert.equal(reports[HELLO]!.success, true, describeRows(rows));
+      assert.match(rows[0]!.transfer, /^whole file \(rsync failed/);
+      assert.equal(rows[1]!.transfer, 'whole file (no rsync on the node)');
+      assert.equal(await readVersionOn(0), versions.v4);
+      assert.equal(await readVersionOn(1), versions.v4);
+    } finally {
+      await execOnNode(first!.container, ['mv', '-f', '/usr/bin/rsync.edgeship-test', '/usr/bin/rsync']);
+      await execOnNode(second!.container, ['mv', '-f', '/usr/bin/rsync.edgeship-test', '/usr/bin/rsync']);
+    }
+  });
+});
