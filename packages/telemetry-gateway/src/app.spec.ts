@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { createLogger } from '@edgeship/service-kit';
 import { createGatewayApp } from './app';
+import { deferCleanup } from './fixtures/cleanup';
 
 const quiet = createLogger({ stream: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
 const reading = {
@@ -18,13 +19,13 @@ const reading = {
 
 function makeDataDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  deferCleanup(t, () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
 async function startGateway(t: TestContext, dataDir: string) {
   const service = createGatewayApp({ port: 0, host: '127.0.0.1', env: { DATA_DIR: dataDir }, logger: quiet });
-  t.after(() => service.stop());
+  deferCleanup(t, () => service.stop());
   const { port } = await service.start();
   const base = `http://127.0.0.1:${port}`;
   const post = (body: unknown) =>

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { makeReading, range, startGateway } from './fixtures/gateway-harness';
+import { deferCleanup } from './fixtures/cleanup';
 import { createRecordingLogger } from './fixtures/recording-logger';
 
 /** A real 64 KiB filesystem, so the kernel itself answers ENOSPC; undefined where mounting is not allowed. */
@@ -17,8 +18,8 @@ function mountSmallTmpfs(t: TestContext): string | undefined {
     t.skip(`cannot mount a tmpfs here (needs root): ${(error as Error).message.split('\n')[0]}`);
     return undefined;
   }
-  // Lazy: after hooks run in the order they were added, so the gateway may still hold its spool files open.
-  t.after(() => {
+  // Lazy, in case a failed assertion left something holding a file open.
+  deferCleanup(t, () => {
     execFileSync('umount', ['--lazy', dir]);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { makeDataDir, makeReading, range, startGateway } from './fixtures/gateway-harness';
+import { deferCleanup } from './fixtures/cleanup';
 import { createRecordingLogger } from './fixtures/recording-logger';
 import { TestUpstream, waitUntil } from './fixtures/test-upstream';
 
 async function startUpstream(t: TestContext): Promise<TestUpstream> {
   const upstream = new TestUpstream();
   await upstream.listen();
-  t.after(() => upstream.close());
+  deferCleanup(t, () => upstream.close());
   return upstream;
 }
 

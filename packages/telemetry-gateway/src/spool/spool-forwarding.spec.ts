@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createLogger, type Logger } from '@edgeship/service-kit';
+import { deferCleanup } from '../fixtures/cleanup';
 import { createRecordingLogger } from '../fixtures/recording-logger';
 import { FORWARD_POSITION_FILE } from './forward-position';
 import { Spool } from './spool';
@@ -14,13 +15,13 @@ const quiet = createLogger({ level: 'error' });
 
 function makeDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'spool-forwarding-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  deferCleanup(t, () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
 async function openSpool(t: TestContext, options: SpoolOptions, log: Logger = quiet): Promise<Spool> {
   const spool = await Spool.open(options, log);
-  t.after(() => spool.close());
+  deferCleanup(t, () => spool.close());
   return spool;
 }
 
