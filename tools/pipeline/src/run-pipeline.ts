@@ -6,6 +6,7 @@ import { findAffectedProjects, type AffectedProjects } from './affected-tasks';
 import { resolveInventory } from './inventory';
 import { parseNxOutput } from './nx-output';
 import { resolveScope, type PipelineScope, type ScopeRequest } from './scope';
+import { hasTouchedFiles } from './touched-files';
 import { isNothingAffected, planStages } from './stage-plan';
 import { readPipelineDefinition, selectStages } from './stages';
 
@@ -81,22 +82,24 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     `pipeline: ${stages.map((s) => s.target).join(' → ')}; ${scope.kind === 'all' && scope.isFallback ? 'every project' : scope.reason}`,
   );
 
-  // Decide once what is affected (one nx call), then run only the stages that have work.
-  const affected =
-    scope.kind === 'affected'
-      ? await findAffectedProjects(
-          nx,
-          workspaceRoot,
-          stages.map((s) => s.target),
-          scope,
-          env,
-        )
-      : undefined;
+  // Decide once what is affected (no touched file: git alone; else one nx call), then run only the
+  // stages that have work.
+  const targets = stages.map((s) => s.target);
+  let affected: AffectedProjects | undefined;
+  let isUnchanged = false;
+  if (scope.kind === 'affected') {
+    isUnchanged = !(await hasTouchedFiles(workspaceRoot, scope));
+    affected = isUnchanged
+      ? Object.fromEntries(targets.map((target) => [target, []]))
+      : await findAffectedProjects(nx, workspaceRoot, targets, scope, env);
+  }
   const plan = planStages(stages, scope, affected, { inventory });
   const results: StageResult[] = plan.map(({ stage, args, command }) =>
     toResult(stage.target, command, args === undefined ? 'skipped' : 'not run'),
   );
-  if (isNothingAffected(plan)) log.done('nothing affected: no stage runs');
+  if (isNothingAffected(plan)) {
+    log.done(`nothing affected${isUnchanged ? ' (no file changed)' : ''}: no stage runs`);
+  }
   let failedStage: string | undefined;
   for (const [index, { stage, args, command }] of plan.entries()) {
     if (args === undefined) continue;

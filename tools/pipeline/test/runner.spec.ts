@@ -86,6 +86,14 @@ describe('pipeline runner', () => {
     }
   });
 
+  it('runs no stage and no nx call when no file changed', () => {
+    const run = runCli(['--base', 'HEAD', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as { executed: number; stages: StageReport[] };
+    assert.ok(report.stages.every((s) => s.status === 'skipped' && s.tasks.length === 0));
+    assert.match(run.stderr, /nothing affected \(no file changed\): no stage runs/);
+  });
+
   it('decides once that nothing is affected and runs no stage at all', () => {
     // A change outside every project: files changed, yet no task of any stage is reached.
     writeFileSync(join(root, 'NOTES.md'), 'not part of any project\n');
@@ -98,7 +106,7 @@ describe('pipeline runner', () => {
       report.stages.map((s) => [s.stage, s.status, s.tasks.length]),
       ['format', 'lock', 'test', 'bundle', 'image', 'release', 'deploy'].map((s) => [s, 'skipped', 0]),
     );
-    assert.match(run.stderr, /nothing affected: no stage runs/);
+    assert.match(run.stderr, /✔ nothing affected: no stage runs/);
     assert.doesNotMatch(run.stderr, /▸ \[/);
   });
 
