@@ -289,16 +289,18 @@ function renderMarkdown(figures: DeployFigures[], machine: Record<string, string
     "Received = bytes on the node's eth0 during the deploy (artifact, SSH and Ansible's modules).",
     "Failed requests: a client asking the canary node's /healthz every 100 ms through 127.0.0.1 (10 s timeout).",
     'Load is the 1-minute load average when a deploy started: the 2-core machine is shared.',
+    'Rows measured before 2026-12-02 sent whole files and ran the whole role; since then a node receives an rsync',
+    "delta against the closest artifact it holds and Ansible's hot path uses lean modules: see delivery.md.",
     '',
     `Machine: ${Object.entries(machine)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,
     '',
-    '| mode | arch | deploy | wall time | artifact | received per node | failed requests during the upgrade | load |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| mode | arch | deploy | measured | wall time | artifact | received per node | failed requests during the upgrade | load |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...figures.map(
       (f) =>
-        `| ${f.mode}${f.transfer === 'registry pull' ? ' (registry pull)' : ''} | ${f.arch} | ${f.what} | ${f.seconds} s | ${mib(f.artifactBytes)} MiB | ${Object.values(
+        `| ${f.mode}${f.transfer === 'registry pull' ? ' (registry pull)' : ''} | ${f.arch} | ${f.what} | ${f.measuredAt.slice(0, 10)} | ${f.seconds} s | ${mib(f.artifactBytes)} MiB | ${Object.values(
           f.receivedBytes,
         )
           .map(mib)
