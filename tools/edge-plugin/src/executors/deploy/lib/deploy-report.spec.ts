@@ -26,7 +26,10 @@ describe('summarizeReport', () => {
           recap: { ...recap, failures: 1, rescued: 1 },
           result: {
             edge_services: {
-              svc: { ...healthyRow, version: '3.0.0', health: 'failed', error: 'rolled back' },
+              svc: {
+                ...{ ...healthyRow, version: '3.0.0', health: 'failed', error: 'rolled back' },
+                journal: ['Error: listen EADDRINUSE: address already in use 0.0.0.0:8101'],
+              },
             },
           },
           error: { kind: 'failed', task: 'Fail', msg: 'svc failed on n-2' },
@@ -54,6 +57,8 @@ describe('summarizeReport', () => {
     assert.equal(rows[0]!.action, 'deployed');
     assert.equal(rows[0]!.error, undefined);
     assert.match(rows[1]!.error!, /rolled back/);
+    assert.deepEqual(rows[1]!.journal, ['Error: listen EADDRINUSE: address already in use 0.0.0.0:8101']);
+    assert.equal(rows[0]!.journal, undefined);
     assert.equal(rows[4]!.error, undefined);
     assert.match(rows[5]!.error!, /connection refused/);
     assert.equal(isDeploySuccessful(rows, 2), false);

@@ -30,6 +30,8 @@ export interface NodeOutcome {
   changed: number;
   seconds: number;
   error?: string;
+  /** The unit's last journal lines on that node when its release failed (bounded by the role). */
+  journal?: string[];
 }
 
 /**
@@ -61,6 +63,9 @@ export function summarizeReport(
       ...(health === 'healthy' || health === 'not reached'
         ? {}
         : { error: text('error') || entry.error?.msg || 'failed' }),
+      ...(Array.isArray(result['journal']) && result['journal'].length > 0
+        ? { journal: (result['journal'] as unknown[]).map(String) }
+        : {}),
     };
   });
   for (const node of targetedHosts) {

@@ -36,6 +36,8 @@ export function printSummary(options: NormalizedDeployOptions, reports: readonly
   for (const report of reports) {
     for (const node of report.nodes.filter((n) => n.error)) {
       logger.warn(`${report.service} on ${node.node}: ${node.error}`);
+      // The cause (EADDRINUSE, a stack trace, a missing variable) is in the node's journal: show it here.
+      for (const line of node.journal ?? []) logger.info(`  ${node.node} journal │ ${line}`);
     }
   }
   for (const report of reports) {

@@ -159,6 +159,11 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     const [canary, rest] = report.nodes;
     assert.equal(canary!.health, 'failed');
     assert.match(canary!.error!, /healthz.*rolled back to .*which is healthy/s);
+    // The cause lives in the node's journal: the report carries its last lines (what v3 logged at start).
+    assert.ok(
+      canary!.journal?.some((line) => /listening/.test(line)),
+      JSON.stringify(canary!.journal),
+    );
     assert.equal(rest!.health, 'not reached');
     assert.deepEqual(await readVersions(), [versions.v2, versions.v2]);
     const canaryNode = inventory.hosts[0]!.container;
