@@ -94,4 +94,42 @@ describe('parseNxOutput', () => {
     );
     assert.equal(stripAnsi('\u001b[1mx\u001b[22m'), 'x');
   });
+
+  it('reads the tasks of a batch executor run (no "> nx run" header per task)', () => {
+    const batch = `
+ NX   Running target deploy for 2 projects:
+
+- hello-edge
+- telemetry-gateway
+
+With additional flags:
+  --inventory=/work/main/.edgeship/fleet/default/inventory.yml
+
+ NX   Running 2 tasks with @edgeship/edge-plugin:deploy
+
+▸ deploy hello-edge 1.0.0 (binary), telemetry-gateway 1.0.0 (container) to edge, serial 1,100%
+
+ NX   Running target deploy for 2 projects failed
+
+Failed tasks:
+
+- telemetry-gateway:deploy
+`;
+    assert.deepEqual(parseNxOutput(batch), {
+      tasks: ['hello-edge:deploy', 'telemetry-gateway:deploy'],
+      cachedTasks: [],
+      failedTasks: ['telemetry-gateway:deploy'],
+    });
+  });
+
+  it('reads a batch of one task, whose run names the project in its header', () => {
+    const one = `
+ NX   Running target deploy for project new-svc and 4 tasks it depends on:
+
+ NX   Running 1 task with @edgeship/edge-plugin:deploy
+
+ NX   Successfully ran target deploy for project new-svc and 4 tasks it depends on
+`;
+    assert.deepEqual(parseNxOutput(one).tasks, ['new-svc:deploy']);
+  });
 });

@@ -12,6 +12,11 @@ export interface NxRunFigures {
 const TASK_HEADER = /^> nx run (\S+)(.*?)(?:\s+\[([^\]]+)\])?\s*$/;
 const FAILED_HEADER = /^Failed tasks:\s*$/;
 const LIST_ITEM = /^- (\S+:\S+)\s*$/;
+// A batch executor (deploy) prints no "> nx run" header per task, only the run's project list
+// ("NX   Running target deploy for 2 projects:", "- hello-edge", ...) and "NX   Running 2 tasks with <executor>".
+const RUN_HEADER = /^NX\s+Running target (\S+) for (?:\d+ projects|project ([^\s:]+))\b.*$/;
+const PROJECT_ITEM = /^- ([^\s:]+)$/;
+const BATCH_HEADER = /^NX\s+Running \d+ tasks? with \S+$/;
 
 /**
  * Parses Nx's output (--outputStyle=stream or static): one header per task, with the cache status in
@@ -23,8 +28,24 @@ export function parseNxOutput(output: string): NxRunFigures {
   const cachedTasks: string[] = [];
   const failedTasks: string[] = [];
   let isInFailedList = false;
+  let runTarget: string | undefined;
+  const runProjects: string[] = [];
   for (const rawLine of stripAnsi(output).split(/\r?\n/)) {
     const line = rawLine.trimEnd();
+    const run = RUN_HEADER.exec(line.trim());
+    if (run) {
+      runTarget = run[1];
+      runProjects.splice(0, runProjects.length, ...(run[2] ? [run[2]] : []));
+      continue;
+    }
+    const project = PROJECT_ITEM.exec(line.trim());
+    if (project && runTarget && !isInFailedList) runProjects.push(project[1]!);
+    if (BATCH_HEADER.test(line.trim()) && runTarget) {
+      for (const name of runProjects) {
+        if (!tasks.includes(`${name}:${runTarget}`)) tasks.push(`${name}:${runTarget}`);
+      }
+      continue;
+    }
     const header = TASK_HEADER.exec(line);
     if (header) {
       const task = header[1]!;
