@@ -16,15 +16,14 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { fleetDown, fleetUp, type FleetInventory, type InventoryHost } from '../tools/edge-fleet/src/index';
 import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
 import { reportError } from '../tools/edge-plugin/src/lib/errors';
 import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
 import { hashFile } from '../tools/edge-plugin/src/executors/bundle/lib/runtime-cache';
-import { deployBatch } from '../tools/edge-plugin/src/executors/deploy/deploy.impl';
 import type { DeployExecutorOptions } from '../tools/edge-plugin/src/executors/deploy/schema';
-import { execOnNode } from '../tools/edge-plugin/src/executors/deploy/test/fleet-helpers';
+import { runDeployBatch } from '../tools/edge-plugin/src/executors/deploy/test/deploy-batch';
+import { execOnNode, readReceivedBytes } from '../tools/edge-plugin/src/executors/deploy/test/fleet-helpers';
 import { writeReleaseVariant } from '../tools/edge-plugin/src/executors/deploy/test/release-variants';
 import { commitAll, copyWorkspaceToThrowawayRepo } from '../tools/edge-plugin/src/testing/workspace-copy';
 
@@ -96,8 +95,6 @@ const round = (value: number) => Math.round(value * 10) / 10;
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 100) / 100;
 const kib = (bytes: number) => round(bytes / 1024);
 const currentLoad = () => round(loadavg()[0]!);
-const readReceivedBytes = async (container: string) =>
-  Number(await execOnNode(container, ['cat', '/sys/class/net/eth0/statistics/rx_bytes']));
 const receivedOn = (hosts: readonly InventoryHost[]) =>
   Promise.all(hosts.map((host) => readReceivedBytes(host.container)));
 const toRows = (report: ReportFile): ServiceRow[] =>
@@ -169,31 +166,19 @@ class ArmFleet {
 
   /** One Ansible run through the batch implementation, as `npm start` and `nx affected -t deploy` run it. */
   async rollout(tasks: DeployTask[], hosts: readonly InventoryHost[]): Promise<ReportFile[]> {
-    const inputs: Record<string, DeployExecutorOptions> = {};
-    const graph: TaskGraph['tasks'] = {};
+    const options: Record<string, DeployExecutorOptions> = {};
     const files: string[] = [];
     for (const { service, artifactDir, version } of tasks) {
-      const id = `${service}:deploy`;
       const report = join(this.workDir, `report-${++this.reports}-${service}.json`);
       files.push(report);
-      graph[id] = { id, target: { project: service, target: 'deploy' }, overrides: {}, outputs: [] } as never;
       // Defaults otherwise (serial "1,100%", 10 s stability window); the gateway's state directory comes from
       // its package.json marker: an extraVars for it alone would split a batch into two rollouts (rolloutKey).
-      inputs[id] = {
+      options[service] = {
         ...{ inventory: this.inventory.path, artifactDir, version, delivery: 'binary', report },
         ...{ limit: hosts.map((host) => host.name).join(','), healthTimeout: 60 },
       };
     }
-    const context = {
-      root: WORKSPACE_ROOT,
-      cwd: WORKSPACE_ROOT,
-      isVerbose: false,
-      projectsConfigurations: {
-        version: 2,
-        projects: Object.fromEntries(tasks.map(({ service }) => [service, { root: `packages/${service}` }])),
-      },
-    } as unknown as ExecutorContext;
-    const results = await deployBatch({ tasks: graph } as TaskGraph, inputs, {}, context);
+    const results = await runDeployBatch(options);
     const reports: ReportFile[] = [];
     for (const [index, task] of tasks.entries()) {
       const report = JSON.parse(await readFile(files[index]!, 'utf8').catch(() => '{}')) as ReportFile;

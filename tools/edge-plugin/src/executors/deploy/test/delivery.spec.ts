@@ -3,15 +3,13 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
 import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../../lib/run-command';
 import { hashFile } from '../../bundle/lib/runtime-cache';
-import { deployBatch } from '../deploy.impl';
 import type { NodeOutcome } from '../lib/deploy-report';
 import type { DeployReport } from '../lib/print-summary';
-import type { DeployExecutorOptions } from '../schema';
+import { runDeployBatch } from './deploy-batch';
 import { execOnNode, getJson, readReceivedBytes, WORKSPACE_ROOT } from './fleet-helpers';
 import { writeReleaseVariant } from './release-variants';
 
@@ -37,28 +35,18 @@ let versions: Record<'v1' | 'v2' | 'v3' | 'v4' | 'gateway', string>;
 async function deployTogether(
   deploys: { service: string; artifactDir: string; version: string }[],
 ): Promise<Record<string, DeployReport>> {
-  const inputs: Record<string, DeployExecutorOptions> = {};
-  const tasks: TaskGraph['tasks'] = {};
-  for (const { service, artifactDir, version } of deploys) {
-    const id = `${service}:deploy`;
-    tasks[id] = { id, target: { project: service, target: 'deploy' }, overrides: {}, outputs: [] } as never;
-    inputs[id] = {
-      ...{ inventory: inventory.path, artifactDir, version, serial: '100%' },
-      ...{ healthTimeout: 30, stabilityWindow: 2, report: join(workDir, `${service}.json`) },
-      // Binary delivery for both: this spec is about executables sharing a runtime (container.spec.ts has images).
-      delivery: 'binary' as const,
-    };
-  }
-  const context = {
-    root: WORKSPACE_ROOT,
-    cwd: WORKSPACE_ROOT,
-    isVerbose: false,
-    projectsConfigurations: {
-      version: 2,
-      projects: Object.fromEntries(deploys.map(({ service }) => [service, { root: `packages/${service}` }])),
-    },
-  } as unknown as ExecutorContext;
-  const results = await deployBatch({ tasks } as TaskGraph, inputs, {}, context);
+  const options = Object.fromEntries(
+    deploys.map(({ service, artifactDir, version }) => [
+      service,
+      {
+        ...{ inventory: inventory.path, artifactDir, version, serial: '100%' },
+        ...{ healthTimeout: 30, stabilityWindow: 2, report: join(workDir, `${service}.json`) },
+        // Binary delivery for both: this spec is about executables sharing a runtime (container.spec.ts has images).
+        delivery: 'binary' as const,
+      },
+    ]),
+  );
+  const results = await runDeployBatch(options);
   const reports: Record<string, DeployReport> = {};
   for (const { service } of deploys) {
     reports[service] = JSON.parse(await readFile(join(workDir, `${service}.json`), 'utf8'));
