@@ -154,7 +154,7 @@ class ArmFleet {
   async variant(service: string): Promise<DeployTask> {
     const version = `${this.versions[service]}-deliv${++this.variants}.${this.run}`;
     const artifactDir = await writeReleaseVariant({
-      ...{ workspaceRoot: this.build.root, service, version, isHealthy: true },
+      ...{ workspaceRoot: this.build.root, service, version },
       ...{ archs: ['arm64'], outDir: this.workDir },
     });
     return { service, artifactDir, version };

@@ -159,7 +159,6 @@ async function benchBinary(workDir: string, record: (figures: DeployFigures) => 
         workspaceRoot: WORKSPACE_ROOT,
         service: BINARY.service,
         version,
-        isHealthy: true,
         archs: ['arm64'],
         outDir: workDir,
       });

@@ -11,7 +11,7 @@ import type { NodeOutcome } from '../lib/deploy-report';
 import type { DeployReport } from '../lib/print-summary';
 import { runDeployBatch } from './deploy-batch';
 import { execOnNode, getJson, readReceivedBytes, WORKSPACE_ROOT } from './fleet-helpers';
-import { writeReleaseVariant } from './release-variants';
+import { START_FAILURE_MESSAGE, writeReleaseVariant } from './release-variants';
 
 /*
  * Incremental delivery on a real fleet of two amd64 systemd nodes (the architecture does not matter here;
@@ -29,7 +29,7 @@ const MiB = 1024 * 1024;
 let inventory: FleetInventory;
 let workDir: string;
 const artifacts: Record<string, string> = {};
-let versions: Record<'v1' | 'v2' | 'v3' | 'v4' | 'gateway', string>;
+let versions: Record<'v1' | 'v2' | 'v3' | 'v4' | 'throws' | 'gateway', string>;
 
 /** A batch of deploy tasks, as Nx hands them to the batch implementation; returns each service's report. */
 async function deployTogether(
@@ -105,6 +105,7 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
     const run = Date.now();
     versions = {
       ...{ v1: `1.0.0-d1.${run}`, v2: `1.0.0-d2.${run}`, v3: `1.0.0-d3.${run}`, v4: `1.0.0-d4.${run}` },
+      throws: `1.0.0-d5.${run}`,
       gateway: await packageVersion(GATEWAY),
     };
     const variant = {
@@ -114,8 +115,13 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
       outDir: workDir,
     };
     for (const key of ['v1', 'v2', 'v3', 'v4'] as const) {
-      artifacts[key] = await writeReleaseVariant({ ...variant, version: versions[key], isHealthy: true });
+      artifacts[key] = await writeReleaseVariant({ ...variant, version: versions[key] });
     }
+    artifacts.throws = await writeReleaseVariant({
+      ...variant,
+      version: versions.throws,
+      fault: 'throws-at-start',
+    });
   });
 
   after(async () => {
@@ -261,6 +267,24 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
     } finally {
       await execOnNode(first!.container, ['mv', '-f', '/usr/bin/rsync.edgeship-test', '/usr/bin/rsync']);
       await execOnNode(second!.container, ['mv', '-f', '/usr/bin/rsync.edgeship-test', '/usr/bin/rsync']);
+    }
+  });
+
+  it('fails a release that throws at start, with the thrown message from the journal; the old one keeps serving', async () => {
+    const before = await Promise.all(inventory.hosts.map((_, index) => readVersionOn(index)));
+    const reports = await deployTogether([
+      { service: HELLO, artifactDir: artifacts.throws!, version: versions.throws },
+    ]);
+    const report = reports[HELLO]!;
+    assert.equal(report.success, false, describeRows(report.nodes));
+    for (const [index, row] of report.nodes.entries()) {
+      assert.deepEqual([row.health, row.action], ['failed', 'rolled back'], describeRows(report.nodes));
+      // What the user sees in the report and the summary table: the cause, read from that node's journal.
+      assert.ok(
+        row.journal?.some((line) => line.includes(START_FAILURE_MESSAGE)),
+        `${row.node}: ${JSON.stringify(row.journal)}`,
+      );
+      assert.equal(await readVersionOn(index), before[index]);
     }
   });
 });

@@ -9,6 +9,7 @@ import { WORKSPACE_ROOT } from './fleet-helpers';
  */
 export function runDeployBatch(
   optionsByService: Record<string, DeployExecutorOptions>,
+  workspaceRoot = WORKSPACE_ROOT,
 ): ReturnType<typeof deployBatch> {
   const inputs: Record<string, DeployExecutorOptions> = {};
   const tasks: TaskGraph['tasks'] = {};
@@ -19,8 +20,8 @@ export function runDeployBatch(
   }
   const services = Object.keys(optionsByService);
   const context = {
-    root: WORKSPACE_ROOT,
-    cwd: WORKSPACE_ROOT,
+    root: workspaceRoot,
+    cwd: workspaceRoot,
     isVerbose: false,
     projectsConfigurations: {
       version: 2,

@@ -100,9 +100,13 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
       archs: ['arm64' as const],
       outDir: workDir,
     };
-    artifacts.v2 = await writeReleaseVariant({ ...variant, version: versions.v2, isHealthy: true });
-    artifacts.v3 = await writeReleaseVariant({ ...variant, version: versions.v3, isHealthy: false });
-    artifacts.v4 = await writeReleaseVariant({ ...variant, version: versions.v4, isHealthy: true });
+    artifacts.v2 = await writeReleaseVariant({ ...variant, version: versions.v2 });
+    artifacts.v3 = await writeReleaseVariant({
+      ...variant,
+      version: versions.v3,
+      fault: 'unhealthy-healthz',
+    });
+    artifacts.v4 = await writeReleaseVariant({ ...variant, version: versions.v4 });
   });
 
   after(async () => {

@@ -6,22 +6,35 @@ import { hashFile, resolveCacheRoot } from '../../bundle/lib/runtime-cache';
 import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 import { writeExecutables } from '../../bundle/lib/write-executables';
 
+export type ReleaseFault = 'unhealthy-healthz' | 'throws-at-start';
+
+/** The message the 'throws-at-start' variant throws: what the deploy report must carry from the journal. */
+export const START_FAILURE_MESSAGE = 'EDGE_TEST_TOKEN is not set: refusing to start without it';
+
 export interface ReleaseVariant {
   workspaceRoot: string;
   service: string;
   /** The version the variant reports on /version: a one-line change of the real service. */
   version: string;
-  /** false: /healthz answers 503 while the process runs and tells systemd READY=1. */
-  isHealthy: boolean;
+  /**
+   * What is wrong with the variant, if anything: 'unhealthy-healthz' answers 503 on /healthz while the process
+   * runs and tells systemd READY=1; 'throws-at-start' throws before it listens, as a service missing its
+   * configuration does.
+   */
+  fault?: ReleaseFault;
   archs: SeaArch[];
   outDir: string;
 }
 
 /**
- * Answers 503 on /healthz in front of the real service: the failure mode the health gate exists for
- * (the unit starts, READY=1 arrives, yet the service is not healthy).
+ * Code put in front of the real service's bundle, per fault. 'unhealthy-healthz' is the failure mode the health
+ * gate exists for (the unit starts, READY=1 arrives, yet the service is not healthy); 'throws-at-start' ends
+ * the process with a stack trace that only the node's journal holds.
  */
-const BREAK_HEALTHZ = `{const http=require('node:http');const create=http.createServer;http.createServer=(handler)=>create((req,res)=>req.url==='/healthz'?res.writeHead(503,{'content-type':'application/json'}).end('{"status":"broken"}'):handler(req,res));}\n`;
+const PRELUDES: Record<ReleaseFault, string> = {
+  'unhealthy-healthz': `{const http=require('node:http');const create=http.createServer;http.createServer=(handler)=>create((req,res)=>req.url==='/healthz'?res.writeHead(503,{'content-type':'application/json'}).end('{"status":"broken"}'):handler(req,res));}\n`,
+  'throws-at-start': `throw new Error(${JSON.stringify(START_FAILURE_MESSAGE)});\n`,
+};
 
 /** The real bundle (dist/<svc>/bundle/main.js) with another version baked in where esbuild inlined package.json. */
 export function setBundledVersion(bundle: string, service: string, version: string): string {
@@ -44,13 +57,16 @@ export function setBundledVersion(bundle: string, service: string, version: stri
  */
 export async function writeReleaseVariant(variant: ReleaseVariant): Promise<string> {
   const { workspaceRoot, service, version } = variant;
-  const artifactDir = join(variant.outDir, `${service}-${version}${variant.isHealthy ? '' : '-unhealthy'}`);
+  const artifactDir = join(
+    variant.outDir,
+    `${service}-${version}${variant.fault ? `-${variant.fault}` : ''}`,
+  );
   await mkdir(join(artifactDir, 'bundle'), { recursive: true });
   const source = await readFile(join(workspaceRoot, 'dist', service, 'bundle', 'main.js'), 'utf8');
   const bundleFile = join(artifactDir, 'bundle', 'main.js');
   await writeFile(
     bundleFile,
-    (variant.isHealthy ? '' : BREAK_HEALTHZ) + setBundledVersion(source, service, version),
+    (variant.fault ? PRELUDES[variant.fault] : '') + setBundledVersion(source, service, version),
   );
   const blobArch: SeaArch = process.arch === 'arm64' ? 'arm64' : 'x64';
   const { runtimes, blobRuntime } = await ensureRuntimes(
