@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { copyFile, link, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../../../lib/run-command';
@@ -34,7 +35,12 @@ export async function writeOciArchive(
   const manifestDescriptor = describe(MEDIA_TYPES.manifest, manifest);
   await writeBlob(blobs, configDescriptor.digest, config);
   await writeBlob(blobs, manifestDescriptor.digest, manifest);
-  for (const layer of layers) await linkOrCopy(layer.path, join(blobs, hex(layer.digest)));
+  // Copies (a reflink where the filesystem has them), never hard links: shared layers live in the machine's
+  // layer cache, and a parallel build linking or unlinking the same inode changes its ctime while tar reads it
+  // ("file changed as we read it", exit 1).
+  for (const layer of layers) {
+    await copyFile(layer.path, join(blobs, hex(layer.digest)), constants.COPYFILE_FICLONE);
+  }
   await writeFile(join(stagingDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   await writeFile(join(stagingDir, 'index.json'), buildLayoutIndex(manifestDescriptor, refName));
   await createReproducibleTar(stagingDir, output, 0);
