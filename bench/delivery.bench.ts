@@ -9,6 +9,7 @@
  *   start   `npm start` in a throwaway copy of the workspace on its own 2-node fleet: set-up, nothing changed,
  *           then a one-line change of hello-edge's source (the issue's 15 % target).
  * Run: node --import tsx bench/delivery.bench.ts [--skip-bytes] [--skip-wall] [--skip-batch] [--skip-start]
+ * (all four skipped: delivery.md and delivery.json are rendered again from the figures they hold).
  * Writes bench/results/delivery.json and bench/results/delivery.md after every figure (figures of a skipped
  * part are kept from the previous run).
  */
@@ -411,6 +412,13 @@ function renderVerdicts(figures: DeliveryFigure[]): string[] {
         `MiB; target at most 1 MiB: ${worst <= 2 ** 20 ? 'met' : 'NOT met'}).`,
     );
   }
+  const missing = [
+    ...NODE_COUNTS.filter((nodes) => !figures.some((f) => f.part === 'wall' && f.nodes === nodes)).map(
+      (nodes) => `the one-line change and unchanged redeploy on ${nodes} node${nodes > 1 ? 's' : ''}`,
+    ),
+    ...(one === undefined || two === undefined ? ['one rollout of both services against two'] : []),
+  ];
+  if (missing.length > 0) lines.push(`- Not measured in the recorded runs: ${missing.join('; ')}.`);
   return lines;
 }
 
@@ -467,10 +475,7 @@ async function main(): Promise<void> {
   const engine = (await runCommand('docker', ['version', '--format', '{{.Server.Version}}'])).stdout;
   const machine = { cpus: cpus().length, node: process.version, 'docker engine': engine.trim() };
   const figures = (await readPrevious()).filter((f) => !parts.has(f.part));
-  // Saved after every figure, so a failure late in a long run keeps what was measured.
-  const record = async (figure: DeliveryFigure) => {
-    figures.push(figure);
-    figures.sort((a, b) => PARTS.indexOf(a.part) - PARTS.indexOf(b.part));
+  const save = async () => {
     await mkdir(RESULTS, { recursive: true });
     await writeFile(
       join(RESULTS, 'delivery.json'),
@@ -478,6 +483,14 @@ async function main(): Promise<void> {
     );
     await writeFile(join(RESULTS, 'delivery.md'), renderMarkdown(figures, machine));
   };
+  // Saved after every figure, so a failure late in a long run keeps what was measured.
+  const record = async (figure: DeliveryFigure) => {
+    figures.push(figure);
+    figures.sort((a, b) => PARTS.indexOf(a.part) - PARTS.indexOf(b.part));
+    await save();
+  };
+  // Every part skipped: the files are only rendered again from the figures kept.
+  if (parts.size === 0) await save();
   const workDir = await mkdtemp(join(tmpdir(), 'edgeship-delivery-bench-'));
   try {
     if (parts.has('bytes') || parts.has('wall') || parts.has('batch'))
