@@ -25,6 +25,7 @@ import {
 } from '../tools/edge-plugin/src/generators/service/lib/normalize-options';
 import { formatBytes } from '../tools/edge-plugin/src/lib/format-bytes';
 import { reportError } from '../tools/edge-plugin/src/lib/errors';
+import { isHealthy } from '../tools/edge-plugin/src/lib/is-healthy';
 import { logger } from '../tools/edge-plugin/src/lib/logger';
 import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
 import { copyWorkspaceToThrowawayRepo } from '../tools/edge-plugin/src/testing/workspace-copy';
@@ -42,15 +43,6 @@ interface TemplateFigures {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function isHealthy(port: number): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
-    return response.status === 200;
-  } catch {
-    return false;
-  }
-}
 
 /** From `systemctl restart` on the node until /healthz answers 200 through the published port. */
 async function timeRestartToHealthy(node: InventoryHost, service: string, port: number): Promise<number> {

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isHealthy } from '../../../lib/is-healthy';
 import type { ContractObservation } from './contract-failure';
 
 /**
@@ -121,15 +122,6 @@ export async function checkContract(input: ContractCheckInput): Promise<Contract
     for (const child of started)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function isHealthy(port: number): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
-    return response.status === 200;
-  } catch {
-    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { SeaArch } from '../lib/arch';
+import { isHealthy } from '../../../lib/is-healthy';
 import { findFreePort } from '../../../testing/free-port';
 
 /** Where Debian's libc6-arm64-cross puts the aarch64 loader and libraries QEMU needs to run arm64 binaries. */
@@ -51,21 +52,12 @@ export async function startExecutable(
   while (performance.now() - started < timeoutMs) {
     if (child.exitCode !== null)
       throw new Error(`${command} exited with ${child.exitCode} before /healthz answered:\n${output}`);
-    if (await isHealthy(port))
+    if (await isHealthy(port, 1000))
       return { port, output: () => output, stop, startMs: performance.now() - started };
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   await stop();
   throw new Error(`${command} did not answer /healthz within ${timeoutMs} ms:\n${output}`);
-}
-
-async function isHealthy(port: number): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
 }
 
 export async function getJson(port: number, path: string): Promise<Record<string, unknown>> {
