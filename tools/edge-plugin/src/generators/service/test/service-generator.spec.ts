@@ -13,8 +13,7 @@ import { getJson } from '../../../executors/deploy/test/fleet-helpers';
 import { writeReleaseVariant } from '../../../executors/deploy/test/release-variants';
 import { startHammer } from '../../../testing/request-hammer';
 import { copyWorkspaceToThrowawayRepo, WORKSPACE_ROOT } from '../../../testing/workspace-copy';
-
-const FRAMEWORKS = ['fastify', 'express', 'hono', 'http'] as const;
+import { FRAMEWORKS } from '../lib/normalize-options';
 
 // The real `nx g` on a throwaway copy of this workspace, then the new service's first targets.
 describe('nx g @edgeship/edge-plugin:service', { timeout: 40 * 60_000 }, () => {
@@ -58,8 +57,7 @@ describe('nx g @edgeship/edge-plugin:service', { timeout: 40 * 60_000 }, () => {
   });
 
   it('creates a service per framework whose format, test, lock and bundle targets pass on the first run', () => {
-    const frameworks = FRAMEWORKS;
-    for (const framework of frameworks) {
+    for (const framework of FRAMEWORKS) {
       const run = nx(
         'g',
         '@edgeship/edge-plugin:service',
@@ -100,7 +98,7 @@ describe('nx g @edgeship/edge-plugin:service', { timeout: 40 * 60_000 }, () => {
     ]);
 
     // bundle includes the build-time contract check: each executable ran under systemd-socket-activate.
-    const projects = frameworks.map((framework) => `relay-${framework}`).join(',');
+    const projects = FRAMEWORKS.map((framework) => `relay-${framework}`).join(',');
     const targets = nx(
       'run-many',
       '-t',
@@ -114,7 +112,7 @@ describe('nx g @edgeship/edge-plugin:service', { timeout: 40 * 60_000 }, () => {
     );
     assert.equal(targets.code, 0, targets.output);
     assert.match(targets.output, /Successfully ran targets format, test, lock, bundle for 4 projects/);
-    for (const framework of frameworks) {
+    for (const framework of FRAMEWORKS) {
       assert.match(
         targets.output,
         new RegExp(`✔ contract check: relay-${framework} under systemd-socket-activate`),
