@@ -28,6 +28,13 @@ options:
     type: str
     choices: [binary, image]
     required: true
+  expect:
+    description:
+      - What the build record says the artifact is (C(arch), C(sha256), for an image C(manifest_digest)). Each
+        key given must match what is read, or the module fails naming the artifact, the difference and the fix.
+      - C(service) names the service in that fix.
+    type: dict
+    default: {}
 author: edgeship
 """
 
@@ -128,6 +135,7 @@ def main():
         argument_spec=dict(
             path=dict(type="path", required=True),
             kind=dict(type="str", required=True, choices=["binary", "image"]),
+            expect=dict(type="dict", default={}),
         ),
         supports_check_mode=True,
     )
@@ -146,7 +154,33 @@ def main():
     except (ValueError, KeyError, IndexError, tarfile.TarError, OSError) as error:
         module.fail_json(msg="cannot read %s artifact %s: %s" % (module.params["kind"], path, error))
     result["sha256"] = module.sha256(path)
+    mismatch = find_mismatch(path, module.params["kind"], result, module.params["expect"])
+    if mismatch:
+        module.fail_json(msg=mismatch, **result)
     module.exit_json(**result)
+
+
+def find_mismatch(path, kind, found, expect):
+    """Why the artifact read is not the one the build recorded, or None. Nothing on a node has changed yet."""
+    service = expect.get("service", "<service>")
+    arch = expect.get("arch")
+    if arch and found["arch"] != arch:
+        return "%s is built for %s but the node is %s; nothing was changed on the node." % (path, found["arch"], arch)
+    sha256 = expect.get("sha256")
+    if sha256 is not None and found["sha256"] != sha256:
+        return (
+            "%s has sha256 %s but the release manifest expects %s for %s: the artifact is tampered or stale. "
+            "Rebuild it (nx run %s:%s); nothing was changed on the node."
+            % (path, found["sha256"], sha256 or "nothing", arch, service, "bundle" if kind == "binary" else "image")
+        )
+    digest = expect.get("manifest_digest")
+    if digest and found.get("manifest_digest") != digest:
+        return (
+            "%s holds manifest %s but the release recorded %s for %s: not the signed image. "
+            "Rebuild and release it (nx run %s:release); nothing was changed on the node."
+            % (path, found.get("manifest_digest"), digest, arch, service)
+        )
+    return None
 
 
 if __name__ == "__main__":
