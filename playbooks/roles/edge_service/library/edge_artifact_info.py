@@ -32,7 +32,7 @@ options:
     description:
       - What the build record says the artifact is (C(arch), C(sha256), for an image C(manifest_digest)). Each
         key given must match what is read, or the module fails naming the artifact, the difference and the fix.
-      - C(service) names the service in that fix.
+      - C(service) and C(node) name the service and the node in those messages.
     type: dict
     default: {}
 author: edgeship
@@ -163,9 +163,10 @@ def main():
 def find_mismatch(path, kind, found, expect):
     """Why the artifact read is not the one the build recorded, or None. Nothing on a node has changed yet."""
     service = expect.get("service", "<service>")
+    node = expect.get("node", "the node")
     arch = expect.get("arch")
     if arch and found["arch"] != arch:
-        return "%s is built for %s but the node is %s; nothing was changed on the node." % (path, found["arch"], arch)
+        return "%s is built for %s but %s is %s; nothing was changed on the node." % (path, found["arch"], node, arch)
     sha256 = expect.get("sha256")
     if sha256 is not None and found["sha256"] != sha256:
         return (
