@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SEA_ARCHS, type SeaArch } from '../edge-plugin/src/executors/bundle/lib/arch';
-import { downloadRuntime } from '../edge-plugin/src/executors/bundle/lib/fetch-runtime';
+import { downloadRuntime } from '../edge-plugin/src/executors/bundle/lib/download-runtime';
 import { recordRuntimePins, type RuntimePin } from '../edge-plugin/src/executors/bundle/lib/runtime-pins';
 import {
   parseRuntimeVersion,
