@@ -207,6 +207,7 @@ async function measure(): Promise<void> {
     arch: process.arch as SeaArch,
     cacheRoot: resolveCacheRoot(process.env, ROOT),
     pinFile: 'package.json',
+    pins: runtime.pins,
   });
   const starts = await benchStarts(Number(args.starts), pinnedNode);
   const results = {

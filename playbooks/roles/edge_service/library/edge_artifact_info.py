@@ -17,6 +17,9 @@ description:
   - For a single executable (C(kind=binary)) reads the ELF header's machine field.
   - For an image archive (C(kind=image), OCI archive or docker-archive tar) reads the image config and, for an
     OCI archive, checks every blob against its digest and returns the manifest digest.
+  - Accepts only regular files and folders, each name once; a hard link, symlink or duplicated member fails.
+  - The manifest and config digests are recomputed from the bytes read and compared with the descriptors that
+    name them (index.json, the manifest), so the digest returned is the one of the manifest podman loads.
   - Never changes anything.
 options:
   path:
@@ -83,50 +86,110 @@ def read_elf_arch(path):
     return ELF_MACHINES.get(machine, "unknown")
 
 
-def read_member(archive, name):
-    member = None
-    for candidate in (name, "./" + name):  # tar -C dir . writes ./-prefixed names
-        try:
-            member = archive.extractfile(candidate)
-            break
-        except KeyError:
-            continue
-    if member is None:
+# Tar member types that are plain data. Everything else (hard links, symlinks, devices, FIFOs) is refused:
+# a hard-linked or symlinked blob makes the archive say one thing under a name and deliver another's bytes.
+DATA_TYPES = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
+DIR_TYPES = (tarfile.DIRTYPE,)
+
+
+def member_name(name):
+    """The name a member stands for: `tar -C dir .` writes ./-prefixed names, directories end in /."""
+    while name.startswith("./"):
+        name = name[2:]
+    return name.rstrip("/")
+
+
+def index_members(archive):
+    """Maps each name to its one member; refuses links, special files and names that occur twice.
+
+    A name written twice is read as its last copy by tarfile, but tools that extract or stream it may take
+    the first: the archive would mean different things to the check and to the node.
+    """
+    members = {}
+    for member in archive.getmembers():
+        name = member_name(member.name)
+        if member.type not in DATA_TYPES + DIR_TYPES:
+            kind = {
+                tarfile.LNKTYPE: "a hard link to %s" % member.linkname,
+                tarfile.SYMTYPE: "a symlink to %s" % member.linkname,
+            }.get(member.type, "not a regular file (tar type %r)" % member.type)
+            raise ValueError(
+                "member %s is %s; an image archive holds regular files only (write it with the image target, "
+                "which never links blobs)" % (member.name, kind)
+            )
+        if name in members:
+            raise ValueError(
+                "member %s occurs more than once; each name must be written once (rebuild the image)" % name
+            )
+        members[name] = member
+    return members
+
+
+def read_member(archive, members, name):
+    member = members.get(name)
+    if member is None or not member.isfile():
         raise ValueError("missing %s in the image archive" % name)
-    return member.read()
+    return archive.extractfile(member).read()
 
 
 def blob_name(digest):
-    return "blobs/sha256/" + digest.split(":", 1)[1]
+    algorithm, _, encoded = str(digest).partition(":")
+    if algorithm != "sha256" or len(encoded) != 64 or encoded.strip("0123456789abcdef"):
+        raise ValueError("digest %r is not a sha256 digest (sha256:<64 hex>)" % (digest,))
+    return "blobs/sha256/" + encoded
 
 
-def verify_blobs(archive):
+def read_blob(archive, members, descriptor, what):
+    """Reads the blob a descriptor names and checks its sha256 and size from the bytes read, not its name."""
+    digest = descriptor["digest"]
+    data = read_member(archive, members, blob_name(digest))
+    actual = "sha256:" + hashlib.sha256(data).hexdigest()
+    if actual != digest:
+        raise ValueError("%s %s holds bytes with digest %s: the archive was modified" % (what, digest, actual))
+    if "size" in descriptor and descriptor["size"] != len(data):
+        raise ValueError(
+            "%s %s is %d bytes, its descriptor says %s: the archive was modified"
+            % (what, digest, len(data), descriptor["size"])
+        )
+    return data
+
+
+def verify_blobs(archive, members):
     """Every blob of an OCI layout is named by its sha256: a changed byte anywhere shows here."""
-    for member in archive.getmembers():
-        if member.isfile() and member.name.lstrip("./").startswith("blobs/sha256/"):
+    for name, member in sorted(members.items()):
+        if member.isfile() and name.startswith("blobs/sha256/"):
             digest = hashlib.sha256()
             handle = archive.extractfile(member)
             for chunk in iter(lambda: handle.read(1024 * 1024), b""):
                 digest.update(chunk)
-            if digest.hexdigest() != member.name.rsplit("/", 1)[1]:
-                raise ValueError("blob %s does not match its digest: the archive was modified" % member.name)
+            if digest.hexdigest() != name.rsplit("/", 1)[1]:
+                raise ValueError("blob %s does not match its digest: the archive was modified" % name)
+
+
+def read_oci_image(archive, members):
+    """Returns (config bytes, manifest digest), every digest on the way recomputed from the bytes read."""
+    verify_blobs(archive, members)
+    descriptor = json.loads(read_member(archive, members, "index.json"))["manifests"][0]
+    manifest = json.loads(read_blob(archive, members, descriptor, "manifest"))
+    if "manifests" in manifest:  # a nested index: take its first platform manifest
+        descriptor = manifest["manifests"][0]
+        manifest = json.loads(read_blob(archive, members, descriptor, "manifest"))
+    for layer in manifest.get("layers", []):
+        # verify_blobs hashed every blob present; a listed layer must also be there to be loaded.
+        if blob_name(layer["digest"]) not in members:
+            raise ValueError("layer %s listed by the manifest is missing from the archive" % layer["digest"])
+    return read_blob(archive, members, manifest["config"], "config"), descriptor["digest"]
 
 
 def read_image(path):
     """Returns (config bytes, manifest digest or None) of an OCI archive (index.json) or docker-archive."""
     with tarfile.open(path, "r:*") as archive:
-        names = set(name.lstrip("./") for name in archive.getnames())
-        if "index.json" in names:
-            verify_blobs(archive)
-            descriptor = json.loads(read_member(archive, "index.json"))["manifests"][0]
-            manifest = json.loads(read_member(archive, blob_name(descriptor["digest"])))
-            if "manifests" in manifest:  # a nested index: take its first platform manifest
-                descriptor = manifest["manifests"][0]
-                manifest = json.loads(read_member(archive, blob_name(descriptor["digest"])))
-            return read_member(archive, blob_name(manifest["config"]["digest"])), descriptor["digest"]
-        if "manifest.json" in names:
-            manifest = json.loads(read_member(archive, "manifest.json"))
-            return read_member(archive, manifest[0]["Config"]), None
+        members = index_members(archive)
+        if "index.json" in members:
+            return read_oci_image(archive, members)
+        if "manifest.json" in members:
+            manifest = json.loads(read_member(archive, members, "manifest.json"))
+            return read_member(archive, members, member_name(manifest[0]["Config"])), None
     raise ValueError("neither an OCI archive (index.json) nor a docker-archive (manifest.json)")
 
 

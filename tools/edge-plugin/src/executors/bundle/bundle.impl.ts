@@ -68,7 +68,7 @@ async function buildExecutables(
   bundleFile: string,
 ): Promise<BuiltExecutable[]> {
   const { runtimes, blobRuntime } = await timedStep(`Node.js ${options.runtime.version} runtimes`, () =>
-    ensureRuntimes(options.runtime.version, options.archs, options.blobArch, options.cacheRoot),
+    ensureRuntimes(options.runtime, options.archs, options.blobArch, options.cacheRoot),
   );
   return timedStep(`single executables for ${options.archs.join(', ')}`, () =>
     writeExecutables({ service: options.project, bundleFile, workDir, runtimes, blobRuntime }),

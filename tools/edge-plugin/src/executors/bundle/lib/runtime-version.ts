@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../../lib/errors';
+import { parseRuntimePins, type RuntimePins } from './runtime-pins';
 
 export const RUNTIME_FIELD = 'edgeship.runtime.node';
 /** SEA (`--experimental-sea-config`) and `useCodeCache: false` cross-arch blobs need Node.js 20 or later. */
@@ -35,9 +36,21 @@ export function parseRuntimeVersion(value: unknown, file: string): PinnedRuntime
   return { version: value as string, major, minor: Number(match[2]) };
 }
 
-/** Reads the runtime pinned for edge nodes from the root package.json (independent of the Node.js running Nx). */
-export function readPinnedRuntime(workspaceRoot: string): PinnedRuntime & { file: string } {
+/**
+ * Reads the runtime pinned for edge nodes from the root package.json (independent of the Node.js running Nx),
+ * with the integrity the repository records for it (edgeship.runtime.integrity, see runtime-pins.ts).
+ */
+export function readPinnedRuntime(
+  workspaceRoot: string,
+): PinnedRuntime & { file: string; pins: RuntimePins } {
   const file = join(workspaceRoot, 'package.json');
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { edgeship?: { runtime?: { node?: unknown } } };
-  return { ...parseRuntimeVersion(manifest.edgeship?.runtime?.node, 'package.json'), file };
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+    edgeship?: { runtime?: { node?: unknown; integrity?: unknown } };
+  };
+  const runtime = manifest.edgeship?.runtime;
+  return {
+    ...parseRuntimeVersion(runtime?.node, 'package.json'),
+    file,
+    pins: parseRuntimePins(runtime?.integrity, 'package.json'),
+  };
 }

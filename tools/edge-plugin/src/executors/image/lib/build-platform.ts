@@ -34,6 +34,7 @@ export async function buildPlatformImage(
       arch: platform.nodeArch,
       cacheRoot: options.cacheRoot,
       pinFile: 'package.json',
+      pins: options.runtimePins,
     }),
   );
   const work = join(workDir, arch);

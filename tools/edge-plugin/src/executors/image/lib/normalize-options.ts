@@ -5,6 +5,7 @@ import { ConfigError } from '../../../lib/errors';
 import { resolveProjectRoot } from '../../../lib/project';
 import { readEdgeshipMarker } from '../../../plugins/marker';
 import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
+import type { RuntimePins } from '../../bundle/lib/runtime-pins';
 import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 import type { ImageExecutorOptions } from '../schema';
 import { DEFAULT_LEVELS, type Compression } from './layer-blobs';
@@ -27,6 +28,8 @@ export interface NormalizedImageOptions {
   bundleDir: string;
   outputDir: string;
   runtimeVersion: string;
+  /** What the repository records for that runtime; the fetched and cached binaries must match it. */
+  runtimePins: RuntimePins;
   cacheRoot: string;
 }
 
@@ -97,6 +100,7 @@ export function normalizeImageOptions(
       );
     }
   }
+  const runtime = readPinnedRuntime(workspaceRoot);
   return {
     workspaceRoot,
     project,
@@ -113,7 +117,8 @@ export function normalizeImageOptions(
     sourceMaps,
     bundleDir,
     outputDir: resolve(workspaceRoot, options.outputPath ?? join('dist', project, 'image')),
-    runtimeVersion: readPinnedRuntime(workspaceRoot).version,
+    runtimeVersion: runtime.version,
+    runtimePins: runtime.pins,
     cacheRoot: resolveCacheRoot(env, workspaceRoot),
   };
 }

@@ -1,6 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
+import { join } from 'node:path';
 import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
 
 export const FIXTURE_SERVICE = 'image-fixture';
 export const FIXTURE_PORT = 8199;
@@ -26,7 +30,8 @@ export function createImageWorkspace(runtime = '24.21.0'): string {
       name: 'image-fixture-workspace',
       private: true,
       repository: { type: 'git', url: 'https://example.invalid/edgeship.git' },
-      edgeship: { runtime: { node: runtime } },
+      // The repository's runtime integrity too: the image target checks the runtime it copies against it.
+      edgeship: { runtime: { node: runtime, integrity: readPinnedRuntime(REPO_ROOT).pins } },
     },
     [`packages/${FIXTURE_SERVICE}/package.json`]: {
       name: FIXTURE_SERVICE,
