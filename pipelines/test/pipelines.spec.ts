@@ -1,30 +1,24 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parse } from 'yaml';
 import { createPipelineFixture } from '../../tools/pipeline/test/fixture-workspace';
-import { readPipelineDefinition } from '../../tools/pipeline/src/stages';
 import { EMPTY_TREE } from '../gitlab/nx-shas';
+import {
+  BUILD,
+  definition,
+  everyPipeline,
+  mainOnly,
+  nxCommands,
+  readYaml,
+  shipCommand,
+  stepLines,
+  type Step,
+} from './ci-files';
 
 // The CI files, read as CI reads them (YAML), checked against pipelines/stages.yml. No network.
-const ROOT = join(__dirname, '..', '..');
-const definition = readPipelineDefinition(ROOT);
-const everyPipeline = definition.stages.filter((s) => s.when === 'every-pipeline').map((s) => s.target);
-const mainOnly = definition.stages.filter((s) => s.when === 'main').map((s) => s.target);
-const BUILD = `npx nx affected -t ${everyPipeline.join(' ')} --base="$NX_BASE" --head="$NX_HEAD"`;
-const shipCommand = (target: string) => {
-  const stage = definition.stages.find((s) => s.target === target)!;
-  return [
-    `npx nx affected -t ${target} --base="$NX_BASE" --head="$NX_HEAD"`,
-    ...(stage.parallel ? [`--parallel=${stage.parallel}`] : []),
-    ...(stage.needsInventory ? [`--inventory="$${definition.inventoryVariable}"`] : []),
-  ].join(' ');
-};
-
-const readYaml = (path: string) => parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, any>;
-const nxCommands = (lines: string[]) => lines.filter((line) => /\bnx (affected|run-many)\b/.test(line));
+// Who may run what, and with which secrets, is trust-levels.spec.ts.
 
 describe('stages.yml', () => {
   it('lists the targets the plugin registers, every-pipeline first, then main-only', () => {
@@ -37,43 +31,40 @@ describe('stages.yml', () => {
 
 describe('GitHub Actions workflow', () => {
   const workflow = readYaml('pipelines/github/edgeship.yml');
-  const steps = workflow.jobs.pipeline.steps as Array<Record<string, any>>;
-  const runs = (predicate: (step: Record<string, any>) => boolean) =>
-    steps.filter(predicate).flatMap((s) => String(s.run ?? '').split('\n'));
-  const isMainGate = (condition: unknown) =>
-    condition === `github.event_name == 'push' && github.ref == 'refs/heads/${definition.mainBranch}'`;
+  const jobs = workflow.jobs as Record<string, { steps: Step[]; [key: string]: any }>;
 
-  it('runs on pushes to main and on pull requests', () => {
+  it('runs on pushes to main and on pull requests, in a build job and a ship job', () => {
     assert.deepEqual(workflow.on.push.branches, [definition.mainBranch]);
     assert.ok('pull_request' in workflow.on);
-    assert.equal(workflow.permissions.actions, 'read');
+    assert.deepEqual(Object.keys(jobs).sort(), ['build', 'ship']);
   });
 
-  it('installs with npm ci on a full-history checkout', () => {
-    const checkout = steps.find((s) => String(s.uses).startsWith('actions/checkout@'));
-    assert.equal(checkout?.with['fetch-depth'], 0);
-    const install = steps.findIndex((s) => s.run === 'npm ci --no-audit --no-fund');
-    assert.ok(install > 0);
-    assert.ok(!steps.some((s) => /npm (install|i)\b/.test(String(s.run ?? ''))));
-    assert.ok(install < steps.findIndex((s) => /\bnx\b/.test(String(s.run ?? ''))));
-  });
+  for (const [name, job] of Object.entries(jobs)) {
+    it(`${name}: installs with npm ci on a full-history checkout`, () => {
+      const checkout = job.steps.find((s) => String(s.uses).startsWith('actions/checkout@'));
+      assert.equal(checkout?.with['fetch-depth'], 0);
+      const install = job.steps.findIndex((s) => s.run === 'npm ci --no-audit --no-fund');
+      assert.ok(install > 0);
+      assert.ok(!job.steps.some((s) => /npm (install|i)\b/.test(String(s.run ?? ''))));
+      assert.ok(install < job.steps.findIndex((s) => /\bnx\b/.test(String(s.run ?? ''))));
+    });
 
-  it('derives base and head with nx-set-shas against main before any nx command', () => {
-    const shas = steps.findIndex((s) => String(s.uses).startsWith('nrwl/nx-set-shas@'));
-    assert.ok(shas > 0);
-    assert.equal(steps[shas]!.with['main-branch-name'], definition.mainBranch);
-    assert.ok(shas < steps.findIndex((s) => /\bnx affected\b/.test(String(s.run ?? ''))));
-  });
+    it(`${name}: derives base and head with nx-set-shas against main before any nx command`, () => {
+      const shas = job.steps.findIndex((s) => String(s.uses).startsWith('nrwl/nx-set-shas@'));
+      assert.ok(shas > 0);
+      assert.equal(job.steps[shas]!.with['main-branch-name'], definition.mainBranch);
+      assert.ok(shas < job.steps.findIndex((s) => /\bnx affected\b/.test(String(s.run ?? ''))));
+    });
+  }
 
-  it('builds the every-pipeline stages ungated, then release and deploy on main only', () => {
-    assert.deepEqual(nxCommands(runs((s) => !s.if)), [BUILD]);
-    assert.deepEqual(nxCommands(runs((s) => isMainGate(s.if))), mainOnly.map(shipCommand));
-    assert.deepEqual(nxCommands(runs(() => true)), [BUILD, ...mainOnly.map(shipCommand)]);
+  it('builds the every-pipeline stages in build; ship builds them too, then releases and deploys', () => {
+    assert.deepEqual(nxCommands(stepLines(jobs.build!.steps)), [BUILD]);
+    assert.deepEqual(nxCommands(stepLines(jobs.ship!.steps)), [BUILD, ...mainOnly.map(shipCommand)]);
   });
 
   it("releases with the project's signing key and registry from the settings, failing clearly without them", () => {
+    const steps = jobs.ship!.steps;
     const keys = steps.find((s) => s.name === 'Registry and signing key')!;
-    assert.ok(isMainGate(keys.if));
     assert.match(keys.env.COSIGN_KEY, /secrets\.EDGESHIP_COSIGN_KEY/);
     assert.match(keys.run, /::error::release needs the variable EDGESHIP_REGISTRY[\s\S]*exit 1/);
     assert.match(keys.run, /EDGESHIP_COSIGN_KEY_DIR=\$key_dir" >> "\$GITHUB_ENV"/);
@@ -87,8 +78,8 @@ describe('GitHub Actions workflow', () => {
   });
 
   it('fails the deploy clearly when the inventory secret is missing', () => {
+    const steps = jobs.ship!.steps;
     const write = steps.find((s) => s.name === 'Write the inventory')!;
-    assert.ok(isMainGate(write.if));
     assert.match(write.env.INVENTORY_YAML, /secrets\.EDGESHIP_INVENTORY/);
     assert.match(
       write.run,
@@ -123,26 +114,17 @@ describe('GitLab CI', () => {
     assert.deepEqual(nxCommands(script('ship')), [BUILD, ...mainOnly.map(shipCommand)]);
     const ship = script('ship');
     const build = ship.indexOf(BUILD);
-    const inventoryCheck = ship.findIndex((l) =>
-      /test -n "\$EDGESHIP_INVENTORY" \|\|[\s\S]*is not set[\s\S]*exit 1/.test(l),
-    );
-    const releaseCheck = ship.findIndex((l) =>
-      /test -n "\$EDGESHIP_REGISTRY" && test -n "\$EDGESHIP_COSIGN_KEY"[\s\S]*exit 1/.test(l),
-    );
+    const checks = [
+      /test -n "\$EDGESHIP_INVENTORY" \|\|[\s\S]*is not set[\s\S]*exit 1/,
+      /test -n "\$EDGESHIP_REGISTRY" && test -n "\$EDGESHIP_COSIGN_KEY"[\s\S]*exit 1/,
+      /test -n "\$EDGESHIP_DEPLOY_KEY" \|\|[\s\S]*exit 1/,
+    ].map((check) => ship.findIndex((l) => check.test(l)));
     assert.ok(
-      inventoryCheck >= 0 && releaseCheck >= 0 && inventoryCheck < build && releaseCheck < build,
+      checks.every((index) => index >= 0 && index < build),
       'settings checked before building',
     );
     assert.ok(ship.some((l) => l.includes('export EDGESHIP_COSIGN_KEY_DIR=')));
     assert.ok(ci.ship.resource_group, 'deploys are serialized');
-  });
-
-  it('has no job that runs release or deploy without the default-branch rule', () => {
-    for (const [name, job] of Object.entries(ci)) {
-      if (name.startsWith('.') || !Array.isArray(job?.script)) continue;
-      const ships = nxCommands(job.script).some((line) => mainOnly.some((t) => line.includes(`-t ${t}`)));
-      if (ships) assert.deepEqual(job.rules, [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }], name);
-    }
   });
 });
 

@@ -6,11 +6,18 @@ import { after, describe, it } from 'node:test';
 import { isCi, resolveInventory } from './inventory';
 import type { PipelineStage } from './stages';
 
-const deploy: PipelineStage = { target: 'deploy', when: 'main', needsInventory: true, description: '' };
+const deploy: PipelineStage = {
+  target: 'deploy',
+  when: 'main',
+  needsInventory: true,
+  secrets: [],
+  description: '',
+};
 const test: PipelineStage = {
   target: 'test',
   when: 'every-pipeline',
   needsInventory: false,
+  secrets: [],
   description: '',
 };
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-inventory-'));

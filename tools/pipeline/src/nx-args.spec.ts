@@ -7,6 +7,7 @@ const test: PipelineStage = {
   target: 'test',
   when: 'every-pipeline',
   needsInventory: false,
+  secrets: [],
   description: '',
 };
 const deploy: PipelineStage = {
@@ -14,6 +15,7 @@ const deploy: PipelineStage = {
   when: 'main',
   needsInventory: true,
   parallel: 1,
+  secrets: [],
   description: '',
 };
 const affected = { kind: 'projects', projects: ['a', 'b'] } as const;

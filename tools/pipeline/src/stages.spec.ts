@@ -24,6 +24,32 @@ describe('pipeline definition', () => {
     assert.equal(definition.stages.find((s) => s.target === 'release')!.parallel, 1);
   });
 
+  it('keeps secrets to main-only stages and gives each trust level a runner of its own', () => {
+    const definition = readPipelineDefinition(WORKSPACE_ROOT);
+    assert.deepEqual(definition.runners, { untrusted: 'edgeship-untrusted', trusted: 'edgeship-trusted' });
+    for (const stage of definition.stages) {
+      if (stage.when !== 'main') assert.deepEqual(stage.secrets, [], stage.target);
+    }
+    assert.ok(definition.stages.find((s) => s.target === 'deploy')!.secrets.includes('EDGESHIP_DEPLOY_KEY'));
+    assert.ok(definition.stages.find((s) => s.target === 'release')!.secrets.includes('EDGESHIP_COSIGN_KEY'));
+    assert.throws(
+      () => parsePipelineDefinition(doc([{ target: 'test', when: 'every-pipeline', secrets: ['KEY'] }])),
+      /stages\[0\]\.secrets is \["KEY"\]\. Only main-only stages get secrets/,
+    );
+    assert.throws(
+      () => parsePipelineDefinition(doc([{ target: 'deploy', when: 'main', secrets: 'KEY' }])),
+      /stages\[0\]\.secrets is "KEY"\. List CI secret names/,
+    );
+    assert.throws(
+      () =>
+        parsePipelineDefinition({
+          ...doc([{ target: 'test', when: 'every-pipeline' }]),
+          runners: { untrusted: 'ci', trusted: 'ci' },
+        }),
+      /runners\.trusted is "ci"\. Use a label of its own/,
+    );
+  });
+
   it('names the file, field and value of a mistake', () => {
     assert.throws(
       () => parsePipelineDefinition(doc([{ target: 'test', when: 'sometimes' }])),

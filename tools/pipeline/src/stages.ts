@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { parseRunnerLabels, parseStageSecrets, type RunnerLabels } from './stage-trust';
 
 export const STAGES_FILE = join('pipelines', 'stages.yml');
 
@@ -15,12 +16,16 @@ export interface PipelineStage {
   needsInventory: boolean;
   /** Nx --parallel for this stage; undefined keeps Nx's default. */
   parallel?: number;
+  /** CI secrets the stage needs; empty for every-pipeline stages (stage-trust.ts). */
+  secrets: string[];
   description: string;
 }
 
 export interface PipelineDefinition {
   mainBranch: string;
   inventoryVariable: string;
+  /** CI runner labels by trust level; undefined when stages.yml names none (the local runner needs none). */
+  runners?: RunnerLabels;
   stages: PipelineStage[];
 }
 
@@ -80,6 +85,7 @@ export function parsePipelineDefinition(document: unknown, file = STAGES_FILE): 
       when: stage.when,
       needsInventory: stage.inventory === true,
       ...(stage.parallel !== undefined ? { parallel: stage.parallel as number } : {}),
+      secrets: parseStageSecrets(stage.secrets, stage.when, `${field}.secrets`, file),
       description: typeof stage.description === 'string' ? stage.description : '',
     };
   });
@@ -103,7 +109,8 @@ export function parsePipelineDefinition(document: unknown, file = STAGES_FILE): 
       'Put every-pipeline stages before the main-only ones.',
     );
   }
-  return { mainBranch, inventoryVariable, stages };
+  const runners = parseRunnerLabels(doc.runners, file);
+  return { mainBranch, inventoryVariable, ...(runners ? { runners } : {}), stages };
 }
 
 /** Keeps the named stages in pipeline order; an unknown name is a mistake, not a silent skip. */
