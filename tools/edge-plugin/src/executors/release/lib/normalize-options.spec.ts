@@ -29,7 +29,7 @@ describe('normalizeReleaseOptions', () => {
     assert.equal(options.keyPassword, 'pw');
   });
 
-  it('says to build the images first, and refuses reserved or malformed tags', () => {
+  it('says to build the images first, and refuses a tag that is not a semver version', () => {
     assert.throws(
       () => normalizeReleaseOptions({}, context(createFixtureWorkspace({})), {}),
       (error: unknown) => {
@@ -41,8 +41,18 @@ describe('normalizeReleaseOptions', () => {
         return true;
       },
     );
-    assert.throws(() => normalizeReleaseOptions({ tag: 'staging-1' }, context(withImage()), {}), /reserved/);
-    assert.throws(() => normalizeReleaseOptions({ tag: 'a b' }, context(withImage()), {}), ConfigError);
+    for (const tag of ['staging-1', 'a b', 'latest', 'v1.0.0', '1.0.0\nX=1', '1.0.0/../../x']) {
+      assert.throws(
+        () => normalizeReleaseOptions({ tag }, context(withImage()), {}),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message.startsWith(
+            `svc release options: tag is ${JSON.stringify(tag)}. Use a semver version`,
+          ),
+        tag,
+      );
+    }
+    assert.equal(normalizeReleaseOptions({ tag: '1.2.3-rc.1' }, context(withImage()), {}).tag, '1.2.3-rc.1');
     assert.throws(
       () => normalizeReleaseOptions({ platforms: ['linux/ppc64le'] }, context(withImage()), {}),
       /Supported platforms/,

@@ -2,6 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '../../../lib/errors';
+import { checkSemver } from '../../../lib/semver';
 import { IMAGE_RECORD } from '../../image/lib/image-record';
 import { parsePlatforms } from '../../image/lib/platforms';
 import type { ReleaseExecutorOptions } from '../schema';
@@ -48,22 +49,8 @@ export function normalizeReleaseOptions(
       'Use a lowercase repository such as "edgeship/hello-edge".',
     );
   }
-  if (options.tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}$/.test(options.tag)) {
-    throw new ConfigError(
-      where,
-      'tag',
-      options.tag,
-      'Use a docker tag: letters, digits, "_", "." and "-", at most 101 characters.',
-    );
-  }
-  if (options.tag?.startsWith('staging-')) {
-    throw new ConfigError(
-      where,
-      'tag',
-      options.tag,
-      'Tags starting with "staging-" are reserved for in-progress releases.',
-    );
-  }
+  // A semver tag is also a docker tag, and never one of the reserved "staging-…" tags.
+  if (options.tag !== undefined) checkSemver(options.tag, where, 'tag');
   const platforms = options.platforms
     ? parsePlatforms(options.platforms, where).map((p) => p.platform)
     : undefined;

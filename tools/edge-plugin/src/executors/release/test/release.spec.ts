@@ -178,10 +178,10 @@ describe('release executor (real registry, skopeo, buildx imagetools, cosign)', 
   });
 
   it('refuses a wrong key password before pushing anything', async () => {
-    const wrong = await release({ tag: 'never-pushed' }, { COSIGN_PASSWORD: 'not-the-password' });
+    const wrong = await release({ tag: '9.9.9-never-pushed' }, { COSIGN_PASSWORD: 'not-the-password' });
     assert.equal(wrong.success, false);
     assert.match(wrong.output, /wrong password for .*cosign\.key\. Set COSIGN_PASSWORD/);
-    assert.equal(await readTagDigest(`${name}:never-pushed`, transport), undefined);
+    assert.equal(await readTagDigest(`${name}:9.9.9-never-pushed`, transport), undefined);
   });
 
   it('reports a registry that refuses the push, and creates no tag there', async () => {
