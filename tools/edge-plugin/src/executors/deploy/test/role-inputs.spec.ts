@@ -9,7 +9,8 @@ import { WORKSPACE_ROOT } from './fleet-helpers';
 
 /*
  * The edge_service role's own input checks, run by the real ansible-playbook on the controller (no node): its
- * semver pattern against the executor's checkSemver.
+ * semver pattern against the executor's checkSemver, and the filter that renders edge_service_environment as
+ * the release's EnvironmentFile. What systemd makes of that file is environment.spec.ts's business.
  */
 const ROLE = join(WORKSPACE_ROOT, 'playbooks', 'roles', 'edge_service');
 let workDir: string;
@@ -71,4 +72,29 @@ describe('edge_service role inputs (real ansible-playbook, localhost)', { timeou
     assert.deepEqual(msgs, executor);
     assert.deepEqual(executor.slice(0, 6), [true, true, true, true, true, true]);
   });
+
+  it('renders edge_service_environment sorted, double-quoted, with \\ " ` $ escaped and newlines kept', async () => {
+    const { ok, msgs } = await evaluate(
+      [{ Z_LAST: 'plain', A_TRICKY: 'say "hi"\\n\nnext line $HOME `id` %n', B_FLAG: true, C_COUNT: 3 }],
+      'item | edge_systemd_environment_file',
+    );
+    assert.equal(ok, true, JSON.stringify(msgs));
+    assert.equal(
+      msgs[0],
+      'A_TRICKY="say \\"hi\\"\\\\n\nnext line \\$HOME \\`id\\` %n"\n' +
+        'B_FLAG="true"\nC_COUNT="3"\nZ_LAST="plain"\n',
+    );
+  });
+
+  for (const key of ['BAD-NAME', '1ST', 'A B']) {
+    it(`refuses the variable name ${JSON.stringify(key)}, naming the key and the fix`, async () => {
+      const { ok, msgs } = await evaluate([{ [key]: 'x' }], 'item | edge_systemd_environment_file');
+      assert.equal(ok, false);
+      assert.equal(
+        msgs[0],
+        `edge_service_environment has the key '${key}', which is not an environment variable name; ` +
+          'use letters, digits and _ (not first a digit), e.g. API_URL.',
+      );
+    });
+  }
 });
