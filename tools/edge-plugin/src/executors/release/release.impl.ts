@@ -43,7 +43,9 @@ export default async function releaseExecutor(
     const images = selectImages(normalized, record.images);
     await checkTools(RELEASE_TOOLS);
     await checkRegistryReachable(normalized.registry);
-    const keys = await ensureKeyPair(normalized.keyDir, normalized.keyPassword);
+    const keys = await ensureKeyPair(normalized.keyDir, normalized.keyPassword, {
+      mayCreate: normalized.mayCreateKeyPair,
+    });
     if (keys.isNew)
       logger.info(
         `  new key pair: ${relative(normalized.workspaceRoot, keys.publicKey)} (keep cosign.key out of git)`,

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../lib/errors';
 import { executorContext } from '../../../testing/executor-context';
@@ -57,5 +59,77 @@ describe('normalizeReleaseOptions', () => {
       () => normalizeReleaseOptions({ platforms: ['linux/ppc64le'] }, context(withImage()), {}),
       /Supported platforms/,
     );
+  });
+
+  describe('in CI (CI=true)', () => {
+    const CI = { CI: 'true' };
+
+    it('refuses to go on without a key pair, naming EDGESHIP_COSIGN_KEY_DIR and the fix; makes no key', () => {
+      const root = withImage();
+      assert.throws(
+        () => normalizeReleaseOptions({}, context(root), { ...CI, COSIGN_PASSWORD: 'pw' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(
+            error.message,
+            new RegExp(
+              `^environment: EDGESHIP_COSIGN_KEY_DIR is missing\\. In CI \\(CI=true\\) release never creates a signing key, ` +
+                `and ${root}/\\.edgeship/keys/cosign\\.key does not exist\\. Set EDGESHIP_COSIGN_KEY_DIR to a folder`,
+            ),
+          );
+          return true;
+        },
+      );
+      assert.throws(
+        () =>
+          normalizeReleaseOptions({}, context(root), {
+            CI: '1',
+            EDGESHIP_COSIGN_KEY_DIR: '/nowhere',
+            COSIGN_PASSWORD: 'pw',
+          }),
+        /ConfigError: environment: EDGESHIP_COSIGN_KEY_DIR is "\/nowhere"\. In CI \(CI=1\) release never creates a signing key, and \/nowhere\/cosign\.key/,
+      );
+      assert.throws(
+        () => normalizeReleaseOptions({ keyDir: 'keys' }, context(root), { ...CI, COSIGN_PASSWORD: 'pw' }),
+        /ConfigError: svc release options: keyDir is "keys"\. In CI/,
+      );
+      assert.equal(existsSync(join(root, '.edgeship')), false);
+    });
+
+    it('refuses an empty key password, naming COSIGN_PASSWORD', () => {
+      const root = createFixtureWorkspace({
+        'dist/svc/image/image.json': { schema: 'edgeship.image/v1' },
+        'keys/cosign.key': 'a key',
+      });
+      for (const env of [{ ...CI }, { ...CI, COSIGN_PASSWORD: '' }]) {
+        assert.throws(
+          () =>
+            normalizeReleaseOptions({}, context(root), {
+              ...env,
+              EDGESHIP_COSIGN_KEY_DIR: join(root, 'keys'),
+            }),
+          /ConfigError: environment: COSIGN_PASSWORD is (missing|""). In CI \(CI=true\) release refuses a signing key without a password\. Set COSIGN_PASSWORD/,
+        );
+      }
+    });
+
+    it('takes the key the pipeline hands in, with its password, and never makes one', () => {
+      const root = createFixtureWorkspace({
+        'dist/svc/image/image.json': { schema: 'edgeship.image/v1' },
+        'keys/cosign.key': 'a key',
+      });
+      const options = normalizeReleaseOptions({}, context(root), {
+        ...CI,
+        EDGESHIP_COSIGN_KEY_DIR: join(root, 'keys'),
+        COSIGN_PASSWORD: 'pw',
+      });
+      assert.equal(options.keyDir, join(root, 'keys'));
+      assert.equal(options.mayCreateKeyPair, false);
+      assert.equal(
+        normalizeReleaseOptions({}, context(root), {}).mayCreateKeyPair,
+        true,
+        'outside CI it may',
+      );
+    });
   });
 });
