@@ -197,6 +197,26 @@ describe('release executor (real registry, skopeo, buildx imagetools, cosign)', 
     assert.equal(await readTagDigest(`${name}:9.9.9-never-pushed`, transport), undefined);
   });
 
+  it('refuses an image record whose version would make a bad tag, before anything is pushed', async () => {
+    const recordFile = join(root, 'dist', FIXTURE_SERVICE, 'image', 'image.json');
+    const record = readFileSync(recordFile, 'utf8');
+    writeFileSync(recordFile, JSON.stringify({ ...JSON.parse(record), version: '1.2.3\nX=1' }));
+    try {
+      const refused = await release();
+      assert.equal(refused.success, false);
+      assert.match(
+        refused.output,
+        new RegExp(
+          `dist/${FIXTURE_SERVICE}/image/image\\.json: version is "1\\.2\\.3\\\\nX=1"\\. Use a semver version`,
+        ),
+      );
+      assert.doesNotMatch(refused.output, /push linux/);
+    } finally {
+      writeFileSync(recordFile, record);
+    }
+    assert.equal(await readTagDigest(`${name}:1.2.3`, transport), first.manifestDigest);
+  });
+
   it('in CI, refuses to sign without the project key and never makes one', async () => {
     const keyDir = mkdtempSync(join(tmpdir(), 'edgeship-ci-keys-'));
     try {
