@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, type FleetUpResult } from '../../tools/edge-fleet/src/index';
@@ -24,6 +24,7 @@ import {
 // releases and deploys only it; it answers /version on every node; nothing of the other services ran.
 const SERVICE = 'e2e-probe';
 const OTHER_SERVICES = ['hello-edge', 'telemetry-gateway'];
+const KEY_PASSWORD = 'e2e-key-password';
 
 describe(
   'pipeline end to end: a new service, affected alone, shipped alone',
@@ -40,6 +41,14 @@ describe(
       root = copyWorkspaceToThrowawayRepo();
       fleetName = testFleetName('pipe-e2e', root);
       registry = await startThrowawayRegistry(join(root, '.edgeship', 'registry'));
+      // The project key, password-protected, in place before the pipeline runs: with CI set (.ci/run) release
+      // neither makes one nor takes one without a password; deploy verifies against its cosign.pub.
+      const keyDir = join(root, '.edgeship', 'keys');
+      mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+      await runCommand('cosign', ['generate-key-pair', `--output-key-prefix=${join(keyDir, 'cosign')}`], {
+        cwd: keyDir,
+        env: { ...process.env, COSIGN_PASSWORD: KEY_PASSWORD },
+      });
     });
 
     after(async () => {
@@ -92,7 +101,7 @@ describe(
       const run = runPipelineCli(
         root,
         ['--base', 'HEAD~1', '--head', 'HEAD', '--inventory', fleet.inventoryPath, '--json'],
-        { EDGESHIP_REGISTRY: registry!.address },
+        { EDGESHIP_REGISTRY: registry!.address, COSIGN_PASSWORD: KEY_PASSWORD },
       );
       report = readPipelineReport(run);
       assert.equal(report.scope.kind, 'affected');

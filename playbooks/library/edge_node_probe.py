@@ -14,9 +14,9 @@ module: edge_node_probe
 short_description: Architecture, tools and the state of every edgeship service on a node
 description:
   - Reads the node's machine name, whether systemd runs, whether rsync and podman work, and per service
-    its C(current) release, kept releases, staging leftovers, unit state, the sha1 of its unit files and
-    what C(/healthz) and C(/version) answer on 127.0.0.1. Lists the current artifacts of every service as
-    delta bases. Never changes anything.
+    its C(current) release, kept releases, staging leftovers, unit state, the sha1 of its unit files and of
+    its current release's environment file, and what C(/healthz) and C(/version) answer on 127.0.0.1. Lists
+    the current artifacts of every service as delta bases. Never changes anything.
 options:
   install_root:
     description: Where services live (C(/opt/edgeship)).
@@ -51,7 +51,9 @@ podman:
   description: C({ok, error}) of C(podman info), when asked.
   type: dict
 services:
-  description: Per service name, C({current, releases, staging, unit_active, unit_sha1, socket_sha1, healthz, version}).
+  description: >-
+    Per service name, C({current, releases, staging, unit_active, unit_sha1, socket_sha1, environment_sha1, healthz,
+    version}).
   type: dict
 delta_bases:
   description: Current artifacts of every service on the node, by kind (C(binary), C(image)), largest first.
@@ -135,6 +137,8 @@ def read_service(root, name, port, timeout):
         unit_active=state,
         unit_sha1=sha1_of("/etc/systemd/system/edgeship-%s.service" % name),
         socket_sha1=sha1_of("/etc/systemd/system/edgeship-%s.socket" % name),
+        # Read here, as root, and compared with the controller's rendering: the values never leave the node.
+        environment_sha1=sha1_of(os.path.join(link, "service.env")) if current else "",
         healthz=healthz,
         version=version,
     )

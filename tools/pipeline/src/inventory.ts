@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inventoryPathOf } from '../../edge-fleet/src/workspace';
 import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { isCi } from '../../edge-plugin/src/lib/is-ci';
 import type { PipelineStage } from './stages';
 
 export interface InventoryRequest {
@@ -63,10 +64,4 @@ export function resolveInventory(
     );
   }
   return path;
-}
-
-/** CI systems set CI=true (GitHub, GitLab) or CI=1; "false"/"0"/"" mean a laptop. */
-export function isCi(env: NodeJS.ProcessEnv): boolean {
-  const value = (env.CI ?? '').trim().toLowerCase();
-  return value !== '' && value !== 'false' && value !== '0';
 }

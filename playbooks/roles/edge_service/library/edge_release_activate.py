@@ -19,12 +19,18 @@ options:
   daemon_reload: {description: Reload unit files first., type: bool, default: false}
   hand_over_port: {description: Stop the unit and (re)start the socket unit, which then holds the port., type: bool, default: false}
   restart: {description: Restart even when the link did not change (a changed unit file)., type: bool, default: false}
+  environment_file:
+    description: File name, inside C(release_dir), of the unit's EnvironmentFile (written 0600 root); empty leaves it alone.
+    type: str
+    default: ''
+  environment: {description: Content of C(environment_file) (systemd EnvironmentFile syntax)., type: str, default: ''}
 author: edgeship
 """
 
 RETURN = r"""
 switched: {description: Whether the symlink changed., type: bool}
 restarted: {description: Whether the unit was restarted (or started from stopped)., type: bool}
+environment_changed: {description: Whether C(environment_file) was (re)written (the unit then restarts)., type: bool}
 """
 
 import json
@@ -61,6 +67,35 @@ def swap_link(link, target):
     return True
 
 
+def write_environment(release_dir, file_name, content):
+    """Writes the release's EnvironmentFile, 0600 root, in one rename; False when it already holds content.
+
+    systemd reads it as root before it starts the service (DynamicUser included), so nobody else needs to read
+    it: the values may be secrets. The file is 0600 from its creation on, never readable by others meanwhile.
+    """
+    if "/" in file_name or file_name.startswith("."):
+        raise OSError("bad environment file name %r" % file_name)
+    path = os.path.join(release_dir, file_name)
+    data = content.encode("utf-8")
+    if os.path.isfile(path) and not os.path.islink(path):
+        stat = os.stat(path)
+        with open(path, "rb") as handle:
+            if stat.st_mode & 0o7777 == 0o600 and stat.st_uid == 0 and handle.read() == data:
+                return False
+    temporary = path + ".edgeship-tmp"
+    if os.path.lexists(temporary):
+        os.unlink(temporary)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        os.fchown(handle.fileno(), 0, 0)
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.rename(temporary, path)
+    return True
+
+
 def main():
     with open(sys.argv[1]) as handle:
         args = json.load(handle)
@@ -68,6 +103,9 @@ def main():
     try:
         if not os.path.isdir(args["release_dir"]):
             raise SystemctlError("release %s is not on the node" % args["release_dir"])
+        # Before the switch: the unit reads the environment of whatever `current` points to.
+        environment_changed = bool(args.get("environment_file")) and write_environment(
+            args["release_dir"], args["environment_file"], args.get("environment") or "")
         if args.get("daemon_reload"):
             systemctl("daemon-reload")
         if args.get("hand_over_port") and args.get("socket"):
@@ -77,13 +115,15 @@ def main():
         switched = swap_link(args["link"], args["release_dir"])
         systemctl("enable", "--quiet", unit)
         was_active = is_active(unit)
-        restart = switched or bool(args.get("restart")) or bool(args.get("hand_over_port"))
+        restart = (switched or environment_changed or bool(args.get("restart"))
+                   or bool(args.get("hand_over_port")))
         systemctl("restart" if restart else "start", unit)
     except (OSError, SystemctlError) as error:
         print(json.dumps(dict(failed=True, msg=str(error))))
         sys.exit(1)
     restarted = restart or not was_active
-    print(json.dumps(dict(changed=switched or restarted, switched=switched, restarted=restarted)))
+    print(json.dumps(dict(changed=switched or restarted or environment_changed, switched=switched,
+                          restarted=restarted, environment_changed=environment_changed)))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,16 @@ describe('readEdgeshipMarker', () => {
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
     ['a missing version', { name: 'svc', edgeship: { kind: 'service', port: 8101 } }, /version is missing/],
+    [
+      'a version with a newline (a second line in release.env)',
+      { name: 'svc', version: '1.0.0\nX=1', edgeship: { kind: 'service', port: 8101 } },
+      /version is "1\.0\.0\\nX=1"\. Use a semver version/,
+    ],
+    [
+      'a version with a trailing path (it names release directories)',
+      { name: 'svc', version: '1.0.0/../../x', edgeship: { kind: 'service', port: 8101 } },
+      /version is "1\.0\.0\/\.\.\/\.\.\/x"\. Use a semver version/,
+    ],
     ['a missing name', { version: '1.0.0', edgeship: { kind: 'service', port: 8101 } }, /name is missing/],
     [
       'a privileged port',

@@ -1,4 +1,5 @@
 import { ConfigError } from '../lib/errors';
+import { checkSemver } from '../lib/semver';
 
 export type DeliveryMode = 'binary' | 'container';
 
@@ -30,10 +31,7 @@ export function readEdgeshipMarker(
   if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name)) {
     throw new ConfigError(file, 'name', name, 'Give the service a kebab-case name, e.g. "hello-edge".');
   }
-  const version = manifest['version'];
-  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+/.test(version)) {
-    throw new ConfigError(file, 'version', version, 'Give the service a semver version, e.g. "1.0.0".');
-  }
+  const version = checkSemver(manifest['version'], file, 'version');
   const port = marker['port'];
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1024 || port > 65535) {
     throw new ConfigError(file, 'edgeship.port', port, 'Use a whole number from 1024 to 65535.');

@@ -11,7 +11,7 @@ export interface DeployExecutorOptions {
   serial?: string | number | (string | number)[];
   /** Share of failed nodes, in percent, above which the rollout stops (default 0: any failure stops it). */
   maxFailPercentage?: number;
-  /** The version the build being deployed reports on /version (default: the service's package.json version). */
+  /** The version the build being deployed reports on /version, a semver version (default: the service's package.json version). */
   version?: string;
   /** Overrides the delivery of the service's package.json marker. */
   delivery?: 'binary' | 'container';

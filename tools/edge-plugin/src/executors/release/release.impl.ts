@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ConfigError, reportError } from '../../lib/errors';
 import { logger, timedStep } from '../../lib/logger';
-import { readImageRecord, type PlatformImageRecord } from '../image/lib/image-record';
+import { checkSemver } from '../../lib/semver';
+import { IMAGE_RECORD, readImageRecord, type PlatformImageRecord } from '../image/lib/image-record';
 import { PLATFORMS } from '../image/lib/platforms';
 import { checkTools } from '../image/lib/preflight';
 import { normalizeReleaseOptions, type NormalizedReleaseOptions } from './lib/normalize-options';
@@ -36,10 +37,15 @@ export default async function releaseExecutor(
   try {
     const normalized = normalizeReleaseOptions(options, context);
     const record = await readImageRecord(normalized.imageDir);
+    // The record's version becomes the tag: checked like any version, before anything is pushed or signed.
+    const recordFile = relative(normalized.workspaceRoot, join(normalized.imageDir, IMAGE_RECORD));
+    const tag = normalized.tag ?? checkSemver(record.version, recordFile, 'version');
     const images = selectImages(normalized, record.images);
     await checkTools(RELEASE_TOOLS);
     await checkRegistryReachable(normalized.registry);
-    const keys = await ensureKeyPair(normalized.keyDir, normalized.keyPassword);
+    const keys = await ensureKeyPair(normalized.keyDir, normalized.keyPassword, {
+      mayCreate: normalized.mayCreateKeyPair,
+    });
     if (keys.isNew)
       logger.info(
         `  new key pair: ${relative(normalized.workspaceRoot, keys.publicKey)} (keep cosign.key out of git)`,
@@ -50,7 +56,6 @@ export default async function releaseExecutor(
     const transport = { isInsecure: normalized.registry.isInsecure, authFile: auth?.file };
     workDir = await mkdtemp(join(tmpdir(), 'edgeship-release-'));
     const name = `${normalized.registry.host}/${normalized.repository}`;
-    const tag = normalized.tag ?? record.version;
     const staging = stagingTag(tag, record.revision);
     const archOf = (image: PlatformImageRecord) =>
       PLATFORMS[image.platform as keyof typeof PLATFORMS].debArch;

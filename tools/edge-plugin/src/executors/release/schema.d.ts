@@ -3,7 +3,7 @@ export interface ReleaseExecutorOptions {
   registry?: string;
   /** Repository in the registry; default edgeship/<project>. */
   repository?: string;
-  /** The release tag; default the service's version. */
+  /** The release tag, a semver version (checked before anything is pushed); default the image record's version. */
   tag?: string;
   /** Platforms to release (default every one the image target built). */
   platforms?: string[];

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ConfigError } from '../../../lib/errors';
 import { normalizeOptions } from './normalize-options';
 
 function contextFor(manifest: Record<string, unknown>): ExecutorContext {
@@ -53,6 +54,30 @@ describe('normalizeOptions', () => {
     assert.equal(options.isDeliveryForced, true);
     assert.deepEqual(options.serial, [2]);
   });
+
+  it('takes --version when it is a semver version', () => {
+    assert.equal(
+      normalizeOptions({ version: '1.0.1-rc.1' }, contextFor(service)).service.version,
+      '1.0.1-rc.1',
+    );
+  });
+
+  for (const version of ['1.0.0\nX=1', '1.0.0/../../x']) {
+    it(`refuses --version ${JSON.stringify(version)} before anything runs, saying what a version looks like`, () => {
+      assert.throws(
+        () => normalizeOptions({ version }, contextFor(service)),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.equal(
+            error.message.split('. ')[0],
+            `svc deploy options (--version): version is ${JSON.stringify(version)}`,
+          );
+          assert.match(error.message, /Use a semver version: MAJOR\.MINOR\.PATCH/);
+          return true;
+        },
+      );
+    });
+  }
 
   it('refuses a library: only services deploy', () => {
     const context = contextFor({ name: 'lib', version: '1.0.0', edgeship: { kind: 'library' } });

@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { inventoryPathOf } from '../../../../../edge-fleet/src/workspace';
 import { ConfigError } from '../../../lib/errors';
 import { resolveProjectRoot } from '../../../lib/project';
+import { checkSemver } from '../../../lib/semver';
 import { readEdgeshipMarker } from '../../../plugins/marker';
 import type { DeployExecutorOptions } from '../schema';
 import { parseSerial, type NormalizedDeployOptions } from './ansible-args';
@@ -37,7 +38,11 @@ export function normalizeOptions(
     playbookDir: join(context.root, 'playbooks'),
     service: {
       name: marker.name,
-      version: options.version ?? marker.version,
+      // --version reaches release.env, release directory names and the role's assert: checked like the marker's.
+      version:
+        options.version === undefined
+          ? marker.version
+          : checkSemver(options.version, `${context.projectName} deploy options (--version)`, 'version'),
       port: marker.port,
       delivery: options.delivery ?? marker.delivery,
       // The marker's optional stateDirectory: true gives the unit a writable state dir kept across releases.

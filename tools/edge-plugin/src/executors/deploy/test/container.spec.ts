@@ -47,6 +47,10 @@ async function releaseForPull(): Promise<void> {
   nodeRegistry = await startRegistry({ readonly: true, bindHost: gateway, storageOf: registry });
   releasedDir = join(workDir, 'released');
   await cp(artifactDir, releasedDir, { recursive: true });
+  // As on a laptop, even under .ci/run: the workspace's development key pair, made on first use, is the one
+  // deploy verifies against; with CI set, release would (rightly) refuse to make it.
+  const ci = process.env['CI'];
+  process.env['CI'] = '';
   const { result, output } = await captureOutput(() =>
     releaseExecutor(
       {
@@ -56,9 +60,16 @@ async function releaseForPull(): Promise<void> {
       },
       executorContext(WORKSPACE_ROOT, SERVICE, `packages/${SERVICE}`),
     ),
-  );
+  ).finally(() => {
+    if (ci === undefined) delete process.env['CI'];
+    else process.env['CI'] = ci;
+  });
   if (!result.success) throw new Error(`release for the pull test failed:\n${output}`);
 }
+
+/** A value systemd's EnvironmentFile syntax and podman's command line would both mangle, unescaped. */
+const TRICKY = 'say "hi" \\ back\nslash $HOME `id` %n';
+const ENVIRONMENT = { edge_service_environment: { EDGESHIP_SPEC_CONTAINER: TRICKY } };
 
 async function deploy(dir: string, delivery?: 'binary', extraVars: Record<string, unknown> = {}) {
   const reportFile = join(workDir, 'report.json');
@@ -143,8 +154,8 @@ describe('container delivery on a real amd64 fleet with podman', { timeout: 60 *
     );
   });
 
-  it('loads the image into podman and serves /version through 127.0.0.1, with its state directory', async () => {
-    const { success, report } = await deploy(artifactDir);
+  it('loads the image into podman and serves /version through 127.0.0.1, with its state directory and environment', async () => {
+    const { success, report } = await deploy(artifactDir, undefined, ENVIRONMENT);
     assert.equal(success, true, JSON.stringify(report.nodes));
     for (const host of inventory.hosts) {
       const version = await getJson(host.publishedPorts.get(PORT)!, '/version');
@@ -153,12 +164,29 @@ describe('container delivery on a real amd64 fleet with podman', { timeout: 60 *
       const running = await execOnNode(host.container, ['podman', 'ps', '--format', '{{.Names}}']);
       assert.match(running, new RegExp(`edgeship-${SERVICE}`));
       await execOnNode(host.container, ['test', '-d', `/var/lib/edgeship-${SERVICE}`]);
+      // The container got the value from podman's environment (the release's service.env), byte for byte.
+      const env = JSON.parse(
+        await execOnNode(host.container, [
+          'podman',
+          'inspect',
+          '--format',
+          '{{json .Config.Env}}',
+          `edgeship-${SERVICE}`,
+        ]),
+      ) as string[];
+      assert.ok(env.includes(`EDGESHIP_SPEC_CONTAINER=${TRICKY}`), JSON.stringify(env));
+      const unit = await execOnNode(host.container, [
+        'cat',
+        `/etc/systemd/system/edgeship-${SERVICE}.service`,
+      ]);
+      assert.match(unit, /--env=EDGESHIP_SPEC_CONTAINER \\$/m);
+      assert.doesNotMatch(unit, /say "hi"/);
     }
     assert.ok(report.nodes.every((node) => node.delivery === 'container'));
   });
 
   it('deploys the same image again with changed=0', async () => {
-    const { success, report } = await deploy(artifactDir);
+    const { success, report } = await deploy(artifactDir, undefined, ENVIRONMENT);
     assert.equal(success, true);
     assert.deepEqual(
       report.nodes.map((node) => node.changed),

@@ -155,9 +155,10 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
   });
 
   it('rolls the canary back from a v3 whose /healthz fails, stops the rollout and exits unsuccessfully', async () => {
-    // v3 also changes the unit (one more variable): the rollback must bring back the unit v2 ran under.
+    // v3 also changes the unit (RestartSec) and the environment (its release's service.env): the rollback must
+    // bring back the unit v2 ran under, and v2's environment.
     const { success, report } = await deploy(artifacts.v3, versions.v3, {
-      extraVars: { edge_service_environment: { EDGESHIP_SPEC_RELEASE: 'v3' } },
+      extraVars: { edge_service_environment: { EDGESHIP_SPEC_RELEASE: 'v3' }, edge_service_restart_sec: 3 },
     });
     assert.equal(success, false);
     const [canary, rest] = report.nodes;
@@ -173,8 +174,19 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     assert.deepEqual(await readVersions(), [versions.v2, versions.v2]);
     const canaryNode = inventory.hosts[0]!.container;
     const unit = await execOnNode(canaryNode, ['systemctl', 'cat', `edgeship-${SERVICE}.service`]);
+    assert.match(unit, /^RestartSec=2$/m);
     assert.doesNotMatch(unit, /EDGESHIP_SPEC_RELEASE/);
     assert.doesNotMatch(await execOnNode(canaryNode, ['ls', '/etc/systemd/system']), /~/);
+    const pid = await execOnNode(canaryNode, [
+      'systemctl',
+      'show',
+      '--property=MainPID',
+      '--value',
+      `edgeship-${SERVICE}.service`,
+    ]);
+    const environ = await execOnNode(canaryNode, ['cat', `/proc/${pid.trim()}/environ`]);
+    assert.match(environ, /(^|\0)NODE_ENV=production(\0|$)/, "read the running service's environment");
+    assert.doesNotMatch(environ, /EDGESHIP_SPEC_RELEASE/);
   });
 
   it('delivers the container service as its executable where podman cannot run, hardened, with a state dir', async () => {

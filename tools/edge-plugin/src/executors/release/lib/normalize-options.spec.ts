@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../lib/errors';
 import { executorContext } from '../../../testing/executor-context';
@@ -29,7 +31,7 @@ describe('normalizeReleaseOptions', () => {
     assert.equal(options.keyPassword, 'pw');
   });
 
-  it('says to build the images first, and refuses reserved or malformed tags', () => {
+  it('says to build the images first, and refuses a tag that is not a semver version', () => {
     assert.throws(
       () => normalizeReleaseOptions({}, context(createFixtureWorkspace({})), {}),
       (error: unknown) => {
@@ -41,11 +43,93 @@ describe('normalizeReleaseOptions', () => {
         return true;
       },
     );
-    assert.throws(() => normalizeReleaseOptions({ tag: 'staging-1' }, context(withImage()), {}), /reserved/);
-    assert.throws(() => normalizeReleaseOptions({ tag: 'a b' }, context(withImage()), {}), ConfigError);
+    for (const tag of ['staging-1', 'a b', 'latest', 'v1.0.0', '1.0.0\nX=1', '1.0.0/../../x']) {
+      assert.throws(
+        () => normalizeReleaseOptions({ tag }, context(withImage()), {}),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message.startsWith(
+            `svc release options: tag is ${JSON.stringify(tag)}. Use a semver version`,
+          ),
+        tag,
+      );
+    }
+    assert.equal(normalizeReleaseOptions({ tag: '1.2.3-rc.1' }, context(withImage()), {}).tag, '1.2.3-rc.1');
     assert.throws(
       () => normalizeReleaseOptions({ platforms: ['linux/ppc64le'] }, context(withImage()), {}),
       /Supported platforms/,
     );
+  });
+
+  describe('in CI (CI=true)', () => {
+    const CI = { CI: 'true' };
+
+    it('refuses to go on without a key pair, naming EDGESHIP_COSIGN_KEY_DIR and the fix; makes no key', () => {
+      const root = withImage();
+      assert.throws(
+        () => normalizeReleaseOptions({}, context(root), { ...CI, COSIGN_PASSWORD: 'pw' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(
+            error.message,
+            new RegExp(
+              `^environment: EDGESHIP_COSIGN_KEY_DIR is missing\\. In CI \\(CI=true\\) release never creates a signing key, ` +
+                `and ${root}/\\.edgeship/keys/cosign\\.key does not exist\\. Set EDGESHIP_COSIGN_KEY_DIR to a folder`,
+            ),
+          );
+          return true;
+        },
+      );
+      assert.throws(
+        () =>
+          normalizeReleaseOptions({}, context(root), {
+            CI: '1',
+            EDGESHIP_COSIGN_KEY_DIR: '/nowhere',
+            COSIGN_PASSWORD: 'pw',
+          }),
+        /ConfigError: environment: EDGESHIP_COSIGN_KEY_DIR is "\/nowhere"\. In CI \(CI=1\) release never creates a signing key, and \/nowhere\/cosign\.key/,
+      );
+      assert.throws(
+        () => normalizeReleaseOptions({ keyDir: 'keys' }, context(root), { ...CI, COSIGN_PASSWORD: 'pw' }),
+        /ConfigError: svc release options: keyDir is "keys"\. In CI/,
+      );
+      assert.equal(existsSync(join(root, '.edgeship')), false);
+    });
+
+    it('refuses an empty key password, naming COSIGN_PASSWORD', () => {
+      const root = createFixtureWorkspace({
+        'dist/svc/image/image.json': { schema: 'edgeship.image/v1' },
+        'keys/cosign.key': 'a key',
+      });
+      for (const env of [{ ...CI }, { ...CI, COSIGN_PASSWORD: '' }]) {
+        assert.throws(
+          () =>
+            normalizeReleaseOptions({}, context(root), {
+              ...env,
+              EDGESHIP_COSIGN_KEY_DIR: join(root, 'keys'),
+            }),
+          /ConfigError: environment: COSIGN_PASSWORD is (missing|""). In CI \(CI=true\) release refuses a signing key without a password\. Set COSIGN_PASSWORD/,
+        );
+      }
+    });
+
+    it('takes the key the pipeline hands in, with its password, and never makes one', () => {
+      const root = createFixtureWorkspace({
+        'dist/svc/image/image.json': { schema: 'edgeship.image/v1' },
+        'keys/cosign.key': 'a key',
+      });
+      const options = normalizeReleaseOptions({}, context(root), {
+        ...CI,
+        EDGESHIP_COSIGN_KEY_DIR: join(root, 'keys'),
+        COSIGN_PASSWORD: 'pw',
+      });
+      assert.equal(options.keyDir, join(root, 'keys'));
+      assert.equal(options.mayCreateKeyPair, false);
+      assert.equal(
+        normalizeReleaseOptions({}, context(root), {}).mayCreateKeyPair,
+        true,
+        'outside CI it may',
+      );
+    });
   });
 });

@@ -31,21 +31,33 @@ describe('explainCosignFailure', () => {
 });
 
 describe('ensureKeyPair (real cosign)', () => {
+  const LAPTOP = { mayCreate: true };
+
+  it('never makes a key pair where it may not (CI), and says where the key is looked for', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'edgeship-keys-')), 'keys');
+    await assert.rejects(ensureKeyPair(dir, 'pw', { mayCreate: false }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /cosign\.key: cosign\.key is missing\. .*EDGESHIP_COSIGN_KEY_DIR/);
+      return true;
+    });
+    assert.equal(existsSync(dir), false, 'not even the key folder is made');
+  });
+
   it('creates the pair on first use, reuses it, and refuses a wrong password', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'edgeship-keys-')), 'keys');
-    const first = await ensureKeyPair(dir, 'pw');
+    const first = await ensureKeyPair(dir, 'pw', LAPTOP);
     assert.equal(first.isNew, true);
     assert.equal(statSync(first.privateKey).mode & 0o777, 0o600);
     assert.deepEqual({ privateKey: first.privateKey, publicKey: first.publicKey }, keyPairPaths(dir));
-    assert.equal((await ensureKeyPair(dir, 'pw')).isNew, false);
-    await assert.rejects(ensureKeyPair(dir, 'not-the-password'), /wrong password/);
+    assert.equal((await ensureKeyPair(dir, 'pw', LAPTOP)).isNew, false);
+    await assert.rejects(ensureKeyPair(dir, 'not-the-password', LAPTOP), /wrong password/);
   });
 
   it('refuses to make a new private key beside an orphaned public key', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'edgeship-keys-')), 'keys');
-    const pair = await ensureKeyPair(dir, '');
+    const pair = await ensureKeyPair(dir, '', LAPTOP);
     renameSync(pair.privateKey, `${pair.privateKey}.moved`);
-    await assert.rejects(ensureKeyPair(dir, ''), ConfigError);
+    await assert.rejects(ensureKeyPair(dir, '', LAPTOP), ConfigError);
     assert.equal(existsSync(pair.privateKey), false);
   });
 });

@@ -17,15 +17,27 @@ export function keyPairPaths(keyDir: string): { privateKey: string; publicKey: s
 }
 
 /**
- * The project key pair, made on first use (password: COSIGN_PASSWORD, empty by default), then checked:
- * decrypting it with the given password before anything is pushed turns a wrong password into an
- * error that leaves the registry untouched.
+ * The project key pair, made on first use where that is allowed (not in CI; password: COSIGN_PASSWORD, empty
+ * by default), then checked: decrypting it with the given password before anything is pushed turns a wrong
+ * password into an error that leaves the registry untouched.
  */
-export async function ensureKeyPair(keyDir: string, password: string): Promise<KeyPair> {
+export async function ensureKeyPair(
+  keyDir: string,
+  password: string,
+  { mayCreate }: { mayCreate: boolean },
+): Promise<KeyPair> {
   const paths = keyPairPaths(keyDir);
   const env = { ...process.env, COSIGN_PASSWORD: password };
   let isNew = false;
   if (!existsSync(paths.privateKey)) {
+    if (!mayCreate) {
+      throw new ConfigError(
+        paths.privateKey,
+        'cosign.key',
+        undefined,
+        'Release does not make a key pair here (CI): set EDGESHIP_COSIGN_KEY_DIR to the folder of the project key.',
+      );
+    }
     if (existsSync(paths.publicKey)) {
       throw new ConfigError(
         paths.publicKey,

@@ -1,6 +1,14 @@
 import '../../image/test/log-to-stderr';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,10 +36,15 @@ let registry: TestRegistry;
 let name: string;
 const transport = { isInsecure: true };
 
+/**
+ * Runs the release executor as on a laptop (CI unset, even under .ci/run: the project key pair is made on
+ * first use there), unless `overrides` say otherwise.
+ */
 async function release(
   options: Record<string, unknown> = {},
-  env: Record<string, string> = {},
+  overrides: Record<string, string> = {},
 ): Promise<{ success: boolean; output: string }> {
+  const env = { CI: '', ...overrides };
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   try {
@@ -178,10 +191,60 @@ describe('release executor (real registry, skopeo, buildx imagetools, cosign)', 
   });
 
   it('refuses a wrong key password before pushing anything', async () => {
-    const wrong = await release({ tag: 'never-pushed' }, { COSIGN_PASSWORD: 'not-the-password' });
+    const wrong = await release({ tag: '9.9.9-never-pushed' }, { COSIGN_PASSWORD: 'not-the-password' });
     assert.equal(wrong.success, false);
     assert.match(wrong.output, /wrong password for .*cosign\.key\. Set COSIGN_PASSWORD/);
-    assert.equal(await readTagDigest(`${name}:never-pushed`, transport), undefined);
+    assert.equal(await readTagDigest(`${name}:9.9.9-never-pushed`, transport), undefined);
+  });
+
+  it('refuses an image record whose version would make a bad tag, before anything is pushed', async () => {
+    const recordFile = join(root, 'dist', FIXTURE_SERVICE, 'image', 'image.json');
+    const record = readFileSync(recordFile, 'utf8');
+    writeFileSync(recordFile, JSON.stringify({ ...JSON.parse(record), version: '1.2.3\nX=1' }));
+    try {
+      const refused = await release();
+      assert.equal(refused.success, false);
+      assert.match(
+        refused.output,
+        new RegExp(
+          `dist/${FIXTURE_SERVICE}/image/image\\.json: version is "1\\.2\\.3\\\\nX=1"\\. Use a semver version`,
+        ),
+      );
+      assert.doesNotMatch(refused.output, /push linux/);
+    } finally {
+      writeFileSync(recordFile, record);
+    }
+    assert.equal(await readTagDigest(`${name}:1.2.3`, transport), first.manifestDigest);
+  });
+
+  it('in CI, refuses to sign without the project key and never makes one', async () => {
+    const keyDir = mkdtempSync(join(tmpdir(), 'edgeship-ci-keys-'));
+    try {
+      const refused = await release(
+        { tag: '9.9.9-ci-no-key' },
+        { CI: 'true', EDGESHIP_COSIGN_KEY_DIR: keyDir, COSIGN_PASSWORD: 'a-password' },
+      );
+      assert.equal(refused.success, false);
+      assert.match(
+        refused.output,
+        /environment: EDGESHIP_COSIGN_KEY_DIR is "[^"]+"\. In CI \(CI=true\) release never creates a signing key/,
+      );
+      assert.deepEqual(readdirSync(keyDir), [], 'no key file was made');
+      assert.equal(await readTagDigest(`${name}:9.9.9-ci-no-key`, transport), undefined);
+      // The same with the project key in place but no password: refused before anything is pushed too.
+      const noPassword = await release(
+        { tag: '9.9.9-ci-no-key' },
+        { CI: 'true', EDGESHIP_COSIGN_KEY_DIR: join(root, '.edgeship/keys'), COSIGN_PASSWORD: '' },
+      );
+      assert.equal(noPassword.success, false);
+      assert.match(
+        noPassword.output,
+        /environment: COSIGN_PASSWORD is ""\. In CI \(CI=true\) release refuses a signing key without a password/,
+      );
+      assert.equal(await readTagDigest(`${name}:9.9.9-ci-no-key`, transport), undefined);
+    } finally {
+      rmSync(keyDir, { recursive: true, force: true });
+    }
   });
 
   it('reports a registry that refuses the push, and creates no tag there', async () => {
