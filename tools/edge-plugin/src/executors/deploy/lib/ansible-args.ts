@@ -88,7 +88,10 @@ export function ansibleArgs(services: readonly ServiceDeploy[]): string[] {
 }
 
 /** The environment that makes ansible-playbook read our ansible.cfg and write the JSON report. */
-export function ansibleEnv(options: NormalizedDeployOptions, isTty: boolean): Record<string, string> {
+export function ansibleEnv(
+  options: Pick<NormalizedDeployOptions, 'playbookDir' | 'reportFile'>,
+  isTty: boolean,
+): Record<string, string> {
   return {
     ANSIBLE_CONFIG: `${options.playbookDir}/ansible.cfg`,
     EDGESHIP_DEPLOY_REPORT: `${options.reportFile}.ansible.json`,
