@@ -1,10 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { reportError } from '../../lib/errors';
-import {
-  normalizeStatusOptions,
-  statusKey,
-  type NormalizedStatusOptions,
-} from './lib/normalize-status-options';
+import { runBatch, type BatchResults } from '../../lib/run-batch';
+import { normalizeStatusOptions, statusKey } from './lib/normalize-status-options';
 import { printStatus } from './lib/print-status';
 import { runStatus } from './lib/run-status';
 import { isStatusHealthy } from './lib/status-rows';
@@ -35,32 +32,17 @@ export async function statusBatch(
   inputs: Record<string, StatusExecutorOptions>,
   _overrides: StatusExecutorOptions,
   context: ExecutorContext,
-): Promise<Record<string, { success: boolean; terminalOutput: string }>> {
-  const groups = new Map<string, { taskId: string; options: NormalizedStatusOptions }[]>();
-  const results: Record<string, { success: boolean; terminalOutput: string }> = {};
-  for (const [taskId, options] of Object.entries(inputs)) {
-    const project = taskGraph.tasks[taskId]!.target.project;
-    try {
-      const normalized = normalizeStatusOptions(options, { ...context, projectName: project });
-      const key = statusKey(normalized);
-      groups.set(key, [...(groups.get(key) ?? []), { taskId, options: normalized }]);
-    } catch (error) {
-      reportError(error);
-      results[taskId] = { success: false, terminalOutput: String(error) };
-    }
-  }
-  for (const tasks of groups.values()) {
-    try {
-      const report = await runStatus(tasks.map((task) => task.options));
-      printStatus(report, tasks[0]!.options);
-      for (const { taskId, options } of tasks) {
-        const rows = report.rows.filter((row) => row.service === options.service.name);
-        results[taskId] = { success: isStatusHealthy(rows), terminalOutput: JSON.stringify(rows) };
-      }
-    } catch (error) {
-      reportError(error);
-      for (const task of tasks) results[task.taskId] = { success: false, terminalOutput: String(error) };
-    }
-  }
-  return results;
+): Promise<BatchResults> {
+  return runBatch(taskGraph, inputs, context, {
+    normalize: normalizeStatusOptions,
+    keyOf: statusKey,
+    run: async (services) => {
+      const report = await runStatus(services);
+      printStatus(report, services[0]!);
+      return services.map(({ service }) => {
+        const rows = report.rows.filter((row) => row.service === service.name);
+        return { success: isStatusHealthy(rows), terminalOutput: JSON.stringify(rows) };
+      });
+    },
+  });
 }

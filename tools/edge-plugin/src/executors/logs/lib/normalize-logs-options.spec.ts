@@ -1,26 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { scratchProjectContext } from '../../../lib/scratch-project';
 import { journalArgs, normalizeLogsOptions } from './normalize-logs-options';
 
 function contextFor(): ExecutorContext {
-  const root = mkdtempSync(join(tmpdir(), 'logs-normalize-'));
-  mkdirSync(join(root, 'packages', 'svc'), { recursive: true });
-  const manifest = {
-    name: 'svc',
-    version: '1.0.0',
-    edgeship: { kind: 'service', port: 8101, delivery: 'binary' },
-  };
-  writeFileSync(join(root, 'packages', 'svc', 'package.json'), JSON.stringify(manifest));
-  return {
-    root,
-    cwd: root,
-    projectName: 'svc',
-    projectsConfigurations: { version: 2, projects: { svc: { root: 'packages/svc' } } },
-  } as unknown as ExecutorContext;
+  const marker = { kind: 'service', port: 8101, delivery: 'binary' };
+  return scratchProjectContext('svc', { name: 'svc', version: '1.0.0', edgeship: marker });
 }
 
 describe('normalizeLogsOptions', () => {

@@ -1,5 +1,5 @@
 import { logger } from '../../../lib/logger';
-import { runPlaybookReport } from '../../status/lib/run-playbook-report';
+import { readNodes } from '../../status/lib/read-nodes';
 import { journalArgs, type NormalizedLogsOptions } from './normalize-logs-options';
 
 export interface NodeLogs {
@@ -11,7 +11,7 @@ export interface NodeLogs {
 
 /** The last lines of the service's journal on every targeted node, in one Ansible run (playbooks/logs.yml). */
 export async function readLogs(options: NormalizedLogsOptions): Promise<NodeLogs[]> {
-  const report = await runPlaybookReport({
+  const report = await readNodes({
     ...options,
     playbook: 'logs.yml',
     extraVars: { edge_logs_hosts: options.hosts, edge_logs_argv: journalArgs({ ...options, follow: false }) },

@@ -1,24 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { scratchProjectContext } from '../../../lib/scratch-project';
 import { normalizeStatusOptions, statusKey } from './normalize-status-options';
 
 function contextFor(name: string, marker: Record<string, unknown>): ExecutorContext {
-  const root = mkdtempSync(join(tmpdir(), 'status-normalize-'));
-  mkdirSync(join(root, 'packages', name), { recursive: true });
-  writeFileSync(
-    join(root, 'packages', name, 'package.json'),
-    JSON.stringify({ name, version: '1.0.0', edgeship: marker }),
-  );
-  return {
-    root,
-    cwd: root,
-    projectName: name,
-    projectsConfigurations: { version: 2, projects: { [name]: { root: `packages/${name}` } } },
-  } as unknown as ExecutorContext;
+  return scratchProjectContext(name, { name, version: '1.0.0', edgeship: marker });
 }
 
 const SERVICE = { kind: 'service', port: 8102, delivery: 'binary' };

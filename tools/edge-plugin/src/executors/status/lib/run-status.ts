@@ -1,4 +1,4 @@
-import { runPlaybookReport } from './run-playbook-report';
+import { readNodes } from './read-nodes';
 import type { NormalizedStatusOptions } from './normalize-status-options';
 import { isStatusHealthy, summarizeStatus, type StatusRow } from './status-rows';
 
@@ -15,7 +15,7 @@ export interface StatusReport {
 export async function runStatus(services: readonly NormalizedStatusOptions[]): Promise<StatusReport> {
   const options = services[0]!;
   const started = Date.now();
-  const report = await runPlaybookReport({
+  const report = await readNodes({
     ...options,
     playbook: 'status.yml',
     extraVars: {
