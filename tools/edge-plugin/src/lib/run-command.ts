@@ -64,7 +64,8 @@ export interface FollowOptions {
 
 /**
  * A long-running tool whose output is read line by line as it comes (journalctl --follow over ssh), until it
- * ends or `signal` aborts it. stderr is captured and returned, never swallowed.
+ * ends or `signal` aborts it (SIGTERM). stderr is captured and returned, never swallowed. The tool must be
+ * the one holding its output: a child it leaves running would keep the pipes, and this call, open.
  */
 export async function followLines(
   file: string,
