@@ -57,8 +57,9 @@ podman:
 services:
   description: >-
     Per service name, C({current, releases, staging, unit_active, since, release_env, history, unit_sha1,
-    socket_sha1, healthz, version}). C(since) is when the unit last became active (C(@<unix seconds>)),
-    C(release_env) the current release's C(release.env), C(history) its last deploy records.
+    socket_sha1, healthz, version}). C(since) is when the unit became active, or entered its state when it
+    is not active (C(@<unix seconds>)), C(release_env) the current release's C(release.env), C(history) the
+    last records of its C(history.jsonl).
   type: dict
 delta_bases:
   description: Current artifacts of every service on the node, by kind (C(binary), C(image)), largest first.
