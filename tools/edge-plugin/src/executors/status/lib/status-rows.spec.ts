@@ -83,6 +83,7 @@ describe('summarizeStatus', () => {
     assert.equal(by('svc', 'broken').health, 'not running');
     assert.equal(by('svc', 'stale').problem, '/version 1.1.0 ≠ 1.2.0');
     assert.equal(by('other', 'stale').health, 'not installed');
+    assert.equal(by('other', 'stale').unit, 'active', 'a unit running without a release shows as it is');
     assert.equal(by('other', 'stale').problem, undefined);
     assert.equal(by('other', 'broken').problem, undefined);
     assert.equal(isStatusHealthy(rows), false);
@@ -104,6 +105,13 @@ describe('summarizeStatus', () => {
     } as unknown as AnsibleReport;
     const [row] = summarizeStatus(report, ['svc']);
     assert.equal(row!.problem, 'probe failed: no python');
+  });
+
+  it('a service never installed shows no unit state (systemd says "inactive" of units it does not know)', () => {
+    const absent = probed({ current_name: '', release_env: {}, unit_active: 'inactive', releases: [] });
+    const report = { hosts: { n1: hostWith({ svc: absent }) } } as unknown as AnsibleReport;
+    const [row] = summarizeStatus(report, ['svc']);
+    assert.deepEqual([row!.unit, row!.health, row!.problem], ['', 'not installed', undefined]);
   });
 
   it('no node at all is not healthy', () => {

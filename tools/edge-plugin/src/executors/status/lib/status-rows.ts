@@ -94,7 +94,8 @@ function describeService(service: string, node: string, machine: string, probed:
     delivery: env['EDGESHIP_DELIVERY'] ?? '',
     version,
     release: probed.current_name,
-    unit: probed.unit_active,
+    // systemd calls a unit it does not know "inactive": for a service never installed, that says nothing.
+    unit: isInstalled || probed.unit_active !== 'inactive' ? probed.unit_active : '',
     health,
     since: parseSince(probed.since),
     kept: (probed.releases ?? []).map((release) => release.name),
