@@ -110,4 +110,24 @@ describe('history.jsonl: appended by the health gate, read by the probe', () => 
     assert.equal(one.services.svc.history.length, 1, 'the default is the newest record only');
     assert.equal(one.services.svc.history[0].to, 'after-torn');
   });
+
+  it('history_before: a rollback records the deploy that failed before its gate, then itself', async () => {
+    const file = join(root, 'svc', 'history.jsonl');
+    const failedDeploy = { action: 'deploy', to: 'bad', outcome: 'failed', error: 'unit did not start' };
+    const result = await runModule(GATE, {
+      ...{ url: `http://127.0.0.1:${port}`, unit: 'x.service', timeout: 1, history_file: file },
+      ...{ history_before: [failedDeploy], history: { action: 'rollback', from: 'bad', to: 'good' } },
+    });
+    assert.equal(result.failed, undefined);
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').slice(-2);
+    const records = lines.map((line) => JSON.parse(line));
+    assert.deepEqual(
+      records.map((r) => [r.action, r.to, r.outcome]),
+      [
+        ['deploy', 'bad', 'failed'],
+        ['rollback', 'good', 'healthy'],
+      ],
+    );
+    assert.equal(records[0].at, records[1].at);
+  });
 });

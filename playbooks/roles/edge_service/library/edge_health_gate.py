@@ -51,6 +51,12 @@ options:
     description: The record to append, e.g. C({action, from, to, by}).
     type: dict
     default: {}
+  history_before:
+    description: >-
+      Records appended before this gate's own, as given (with C(at)): the rollback's gate records the deploy
+      that failed before its health gate ran (a unit that did not start), so that deploy is not missing.
+    type: list
+    default: []
 author: edgeship
 """
 
@@ -142,16 +148,17 @@ HISTORY_MAX_BYTES = 256 * 1024
 HISTORY_KEEP_RECORDS = 500
 
 
-def append_history(path, record, error):
+def append_history(path, record, error, before=()):
     """Appends one JSON line where the outcome of a switch is known: this gate. The deploy's gate and the
     rollback's gate both run here, so every release switch leaves one record, and no extra task (or round
     trip) is spent on it. A history that cannot be written does not change the gate's verdict."""
     if not path:
         return ""
-    entry = dict(record, at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                 outcome="unhealthy" if error else "healthy")
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    entry = dict(record, at=at, outcome="unhealthy" if error else "healthy")
     if error:
         entry["error"] = error[:300]
+    entries = [dict(earlier, at=at) for earlier in before if isinstance(earlier, dict)] + [entry]
     try:
         if os.path.isfile(path) and os.path.getsize(path) > HISTORY_MAX_BYTES:
             with open(path) as handle:
@@ -166,7 +173,8 @@ def append_history(path, record, error):
             if size > 0:
                 handle.seek(size - 1)
                 torn = handle.read(1) != b"\n"
-            handle.write((("\n" if torn else "") + json.dumps(entry, sort_keys=True) + "\n").encode())
+            lines = "".join(json.dumps(each, sort_keys=True) + "\n" for each in entries)
+            handle.write((("\n" if torn else "") + lines).encode())
         return ""
     except OSError as failure:
         return "history not written: %s" % failure
@@ -176,7 +184,8 @@ def read_params(path):
     with open(path) as handle:
         args = json.load(handle)
     params = dict(url=str(args["url"]), version=str(args.get("version") or ""), unit=str(args["unit"]),
-                  history_file=str(args.get("history_file") or ""), history=args.get("history") or {})
+                  history_file=str(args.get("history_file") or ""), history=args.get("history") or {},
+                  history_before=args.get("history_before") or [])
     for key, default in (("timeout", 60), ("interval", 2), ("stability_window", 0)):
         params[key] = int(args.get(key, default))
     return params
@@ -191,10 +200,10 @@ def main():
         if params["stability_window"] > 0:
             hold_stability_window(params, version)
     except GateFailed as failure:
-        warning = append_history(params["history_file"], params["history"], str(failure))
+        warning = append_history(params["history_file"], params["history"], str(failure), params["history_before"])
         print(json.dumps(dict(failed=True, msg=str(failure), version=failure.version, history_warning=warning)))
         sys.exit(1)
-    warning = append_history(params["history_file"], params["history"], "")
+    warning = append_history(params["history_file"], params["history"], "", params["history_before"])
     # changed stays false: the record describes a switch that edge_release_activate made (and reported).
     print(json.dumps(dict(changed=False, version=version,
                           seconds_to_healthy=seconds_to_healthy, history_warning=warning)))

@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
 import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../../lib/run-command';
-import { runDeployBatch } from '../../deploy/test/deploy-batch';
 import { contextFor, execOnNode, WORKSPACE_ROOT } from '../../deploy/test/fleet-helpers';
 import { writeReleaseVariant } from '../../deploy/test/release-variants';
 import { followLogs } from '../../logs/lib/follow-logs';
@@ -14,11 +13,13 @@ import { normalizeLogsOptions } from '../../logs/lib/normalize-logs-options';
 import { readLogs } from '../../logs/lib/read-logs';
 import { normalizeStatusOptions } from '../lib/normalize-status-options';
 import { runStatus, type StatusReport } from '../lib/run-status';
+import { deployVariant, statusCommand } from './day2-helpers';
 
 /*
  * Day-2 operations on a real fleet of two amd64 systemd nodes: deploy v1 then v2, then `status` (the
  * workspace command, as a person runs it, and the executor's functions), the history on the nodes, `logs`
- * (last lines, --since, --follow), and a fleet with one node down and one failed unit. One fleet for the file.
+ * (last lines, --since, --follow), a failed deploy's records, and a fleet with one node down and one failed
+ * unit. One fleet for the file.
  * EDGESHIP_DAY2_TEST_INVENTORY reuses an amd64 fleet that is up (the fault test stops its second node).
  */
 const HELLO = 'hello-edge';
@@ -31,31 +32,16 @@ let workDir: string;
 let versions: { v1: string; v2: string };
 const releaseOf: Record<string, string> = {};
 
-/** `npm run status -- …` as a person runs it: exit code and stdout (JSON with --json). */
-async function statusCommand(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  return runCommand('node', ['--import', 'tsx', 'tools/scripts/status.ts', ...args], {
-    cwd: WORKSPACE_ROOT,
-    check: false,
-    timeoutMs: 5 * MINUTES,
-  });
-}
-
 const statusOf = (limit?: string, history = 0): Promise<StatusReport> =>
   runStatus([normalizeStatusOptions({ inventory: inventory.path, limit, history }, contextFor(HELLO))]);
 
+let variant: { workspaceRoot: string; service: string; archs: 'x64'[]; outDir: string };
+
 async function deploy(version: string, artifactDir: string): Promise<number> {
-  const started = Date.now();
-  const report = join(workDir, `${version}.json`);
-  const results = await runDeployBatch({
-    [HELLO]: {
-      ...{ inventory: inventory.path, artifactDir, version, serial: '100%', delivery: 'binary' as const },
-      ...{ healthTimeout: 30, stabilityWindow: 2, report },
-    },
-  });
-  assert.equal(results[`${HELLO}:deploy`]!.success, true, await readFile(report, 'utf8').catch(() => ''));
-  const { nodes } = JSON.parse(await readFile(report, 'utf8')) as { nodes: { release: string }[] };
-  releaseOf[version] = nodes[0]!.release;
-  return (Date.now() - started) / 1000;
+  const deployed = await deployVariant(inventory.path, workDir, { service: HELLO, version, artifactDir });
+  assert.equal(deployed.success, true, deployed.text);
+  releaseOf[version] = deployed.release;
+  return deployed.seconds;
 }
 
 describe('day-2 operations on a real amd64 fleet', { timeout: 40 * MINUTES }, () => {
@@ -69,12 +55,7 @@ describe('day-2 operations on a real amd64 fleet', { timeout: 40 * MINUTES }, ()
     // Unique per run: a reused fleet keeps releases and history.
     const run = Date.now();
     versions = { v1: `1.0.0-s1.${run}`, v2: `1.0.0-s2.${run}` };
-    const variant = {
-      workspaceRoot: WORKSPACE_ROOT,
-      service: HELLO,
-      archs: ['x64' as const],
-      outDir: workDir,
-    };
+    variant = { workspaceRoot: WORKSPACE_ROOT, service: HELLO, archs: ['x64'], outDir: workDir };
     const v1 = await writeReleaseVariant({ ...variant, version: versions.v1 });
     const v2 = await writeReleaseVariant({ ...variant, version: versions.v2 });
     await deploy(versions.v1, v1);
@@ -210,6 +191,29 @@ describe('day-2 operations on a real amd64 fleet', { timeout: 40 * MINUTES }, ()
       ended.map((entry) => entry.error),
       inventory.hosts.map(() => undefined),
     );
+  });
+
+  it('a failed deploy leaves two records per node: the deploy, unhealthy and why; the rollback, healthy', async () => {
+    const version = `${versions.v2}-broken`;
+    const artifactDir = await writeReleaseVariant({ ...variant, version, fault: 'throws-at-start' });
+    const failed = await deployVariant(inventory.path, workDir, {
+      ...{ service: HELLO, version, artifactDir, healthTimeout: 10 },
+    });
+    assert.equal(failed.success, false, failed.text);
+    const v2 = releaseOf[versions.v2]!;
+    for (const row of (await statusOf(undefined, 2)).rows) {
+      assert.equal(row.release, v2, `${row.node} runs v2 again`);
+      const [deployed, rolledBack] = row.history;
+      // Recorded by the deploy's gate (unhealthy) or, when the unit did not even start, by the rollback's (failed).
+      assert.deepEqual([deployed!.action, deployed!.from, deployed!.to], ['deploy', v2, failed.release]);
+      assert.match(deployed!.outcome, /^(unhealthy|failed)$/);
+      assert.ok(deployed!.error, JSON.stringify(deployed));
+      assert.deepEqual(
+        [rolledBack!.action, rolledBack!.from, rolledBack!.to, rolledBack!.outcome],
+        ['rollback', failed.release, v2, 'healthy'],
+      );
+      assert.equal(row.lastDeploy, rolledBack);
+    }
   });
 
   it('status with one node down and one unit failed: both shown as such, exit code 1', async () => {
