@@ -14,7 +14,7 @@ name: edge_report
 type: aggregate
 short_description: Per-node JSON report of an edgeship deploy
 description:
-  - Writes recap counts, the role's set_stats data and the last failure message of each node
+  - Writes recap counts, the plays' set_stats data and the last failure message of each node
     to the file named by the EDGESHIP_DEPLOY_REPORT environment variable.
 requirements: []
 """
@@ -58,7 +58,8 @@ class CallbackModule(CallbackBase):
         for host in sorted(stats.processed.keys()):
             hosts[host] = {
                 "recap": stats.summarize(host),
-                "result": {"edge_services": stats.custom.get(host, {}).get("edge_services", {})},
+                # Every set_stats key of the host (deploy.yml: edge_services; status.yml: edge_status; ...).
+                "result": dict(stats.custom.get(host, {}), edge_services=stats.custom.get(host, {}).get("edge_services", {})),
                 "error": self._errors.get(host),
             }
         with open(self._path, "w") as handle:

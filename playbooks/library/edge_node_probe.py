@@ -34,6 +34,10 @@ options:
     description: Seconds each HTTP probe may take.
     type: int
     default: 3
+  history:
+    description: How many of the last records of each service's C(history.jsonl) to return (C(status --history)).
+    type: int
+    default: 1
 author: edgeship
 """
 
@@ -52,8 +56,10 @@ podman:
   type: dict
 services:
   description: >-
-    Per service name, C({current, releases, staging, unit_active, unit_sha1, socket_sha1, environment_sha1, healthz,
-    version}).
+    Per service name, C({current, releases, staging, unit_active, since, release_env, history, unit_sha1,
+    socket_sha1, environment_sha1, healthz, version}). C(since) is when the unit became active, or entered its
+    state when it is not active (C(@<unix seconds>)), C(release_env) the current release's C(release.env),
+    C(history) the last records of its C(history.jsonl).
   type: dict
 delta_bases:
   description: Current artifacts of every service on the node, by kind (C(binary), C(image)), largest first.
@@ -94,8 +100,58 @@ def list_releases(releases_dir):
 
 
 def unit_state(unit):
-    run = subprocess.run(["systemctl", "is-active", unit], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    return run.stdout.decode().strip() or "unknown"
+    """(state, since) in one systemctl call: the state a deploy decides from and, for `status`, when the unit
+    became active (ActiveEnterTimestamp) or, when it is not active, when it entered that state.
+    --timestamp=unix (systemd 248+) gives "@<seconds>"; older systemd prints its local format, passed on."""
+    properties = "--property=ActiveState,ActiveEnterTimestamp,StateChangeTimestamp"
+    values = {}
+    for extra in (["--timestamp=unix"], []):
+        try:
+            run = subprocess.run(["systemctl", "show", properties] + extra + [unit],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            break
+        if run.returncode == 0:
+            values = dict(line.split("=", 1) for line in run.stdout.decode().splitlines() if "=" in line)
+            break
+    state = values.get("ActiveState") or "unknown"
+    since = values.get("ActiveEnterTimestamp" if state == "active" else "StateChangeTimestamp", "")
+    return state, since
+
+
+def read_release_env(release_dir):
+    """KEY=value lines edge_release_commit wrote beside the artifact (version, delivery, arch, ...)."""
+    values = {}
+    try:
+        with open(os.path.join(release_dir, "release.env")) as handle:
+            for line in handle:
+                if "=" in line:
+                    key, value = line.rstrip("\n").split("=", 1)
+                    values[key] = value
+    except OSError:
+        pass
+    return values
+
+
+def read_history(path, count):
+    """The last `count` records of history.jsonl (appended by edge_health_gate); a torn line is skipped."""
+    if count <= 0 or not os.path.isfile(path):
+        return []
+    with open(path, "rb") as handle:
+        # Only the tail: the file grows with every deploy, the probe must not.
+        handle.seek(max(os.path.getsize(path) - 64 * 1024, 0))
+        lines = handle.read().decode("utf-8", "replace").splitlines()
+    records = []
+    for line in reversed(lines):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+        if len(records) == count:
+            break
+    return list(reversed(records))
 
 
 def http_get(url, timeout):
@@ -121,12 +177,12 @@ def read_version(port, timeout):
     return healthz, str(version)
 
 
-def read_service(root, name, port, timeout):
+def read_service(root, name, port, timeout, history):
     service_root = os.path.join(root, name)
     link = os.path.join(service_root, "current")
     current = os.path.realpath(link) if os.path.islink(link) else ""
     releases, staging = list_releases(os.path.join(service_root, "releases"))
-    state = unit_state("edgeship-%s.service" % name)
+    state, since = unit_state("edgeship-%s.service" % name)
     # Only a running unit is asked: a stopped one would be started by its socket unit.
     healthz, version = read_version(port, timeout) if state == "active" else (0, "")
     return dict(
@@ -135,6 +191,9 @@ def read_service(root, name, port, timeout):
         releases=releases,
         staging=staging,
         unit_active=state,
+        since=since,
+        release_env=read_release_env(current) if current else {},
+        history=read_history(os.path.join(service_root, "history.jsonl"), history),
         unit_sha1=sha1_of("/etc/systemd/system/edgeship-%s.service" % name),
         socket_sha1=sha1_of("/etc/systemd/system/edgeship-%s.socket" % name),
         # Read here, as root, and compared with the controller's rendering: the values never leave the node.
@@ -174,13 +233,14 @@ def main():
         args = json.load(handle)
     root = args["install_root"]
     timeout = int(args.get("timeout", 3))
+    history = int(args.get("history", 1))
     services = {}
     for service in args["services"]:
         name = str(service["name"])
         if not NAME.match(name):
             print(json.dumps(dict(failed=True, msg="service name %r is not kebab-case" % name)))
             sys.exit(1)
-        services[name] = read_service(root, name, int(service["port"]), timeout)
+        services[name] = read_service(root, name, int(service["port"]), timeout, history)
     result = dict(
         changed=False,
         machine=os.uname().machine,

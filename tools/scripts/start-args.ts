@@ -70,7 +70,11 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
 }
 
 /** The services to deploy: --projects, checked against the workspace's before anything starts, or all. */
-export function selectServices(requested: string | undefined, available: readonly string[]): string[] {
+export function selectServices(
+  requested: string | undefined,
+  available: readonly string[],
+  command = 'npm start',
+): string[] {
   if (requested === undefined) return [...available];
   const services = requested
     .split(',')
@@ -79,7 +83,7 @@ export function selectServices(requested: string | undefined, available: readonl
   const unknown = services.filter((name) => !available.includes(name));
   if (services.length === 0 || unknown.length > 0) {
     throw new ConfigError(
-      'npm start',
+      command,
       '--projects',
       unknown.length > 0 ? unknown.join(',') : requested,
       `Name services of this workspace: ${available.join(', ')}.`,

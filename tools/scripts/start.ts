@@ -1,12 +1,13 @@
 // `npm start`: fleet up (if needed) → Nx builds what deploy depends on, in parallel → one rollout of every
 // service (the deploy executor's batch implementation) → one summary table and dist/deploy-report.json.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fleetUp } from '../edge-fleet/src';
 import { reportError } from '../edge-plugin/src/lib/errors';
 import { logger, timedStep } from '../edge-plugin/src/lib/logger';
 import { runCommand } from '../edge-plugin/src/lib/run-command';
 import { DEPLOY_DEPENDS_ON } from '../edge-plugin/src/plugins/plugin';
+import { listServices } from './list-services';
 import { parseStartArgs, selectServices, START_HELP, type StartOptions } from './start-args';
 
 const workspaceRoot = resolve(__dirname, '..', '..');
@@ -21,7 +22,7 @@ interface ServiceReport {
 
 async function main(options: StartOptions): Promise<number> {
   const started = Date.now();
-  const services = selectServices(options.projects, listServices());
+  const services = selectServices(options.projects, listServices(workspaceRoot));
   const inventory = options.inventory ? resolve(options.inventory) : await bringUpLocalFleet(options);
   if (!existsSync(inventory)) throw new Error(`Inventory ${inventory} does not exist.`);
   const nx = (args: string[]) =>
@@ -65,16 +66,6 @@ async function bringUpLocalFleet(options: StartOptions): Promise<string> {
     fleetUp({ name: options.fleet, nodes: options.nodes, arch: options.arch, workspaceRoot }),
   );
   return fleet.inventoryPath;
-}
-
-/** Services are the packages whose edgeship marker says so, as the plugin infers them. */
-function listServices(): string[] {
-  return readdirSync(join(workspaceRoot, 'packages'))
-    .filter((name) => {
-      const file = join(workspaceRoot, 'packages', name, 'package.json');
-      return existsSync(file) && JSON.parse(readFileSync(file, 'utf8'))?.edgeship?.kind === 'service';
-    })
-    .sort();
 }
 
 function readServiceReport(service: string): ServiceReport {

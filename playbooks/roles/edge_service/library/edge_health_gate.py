@@ -14,7 +14,8 @@ short_description: Waits for /healthz and the expected /version, then holds a st
 description:
   - Polls C(<url>/healthz) for 200 and C(<url>/version) for the expected version until both answer or the
     timeout passes; then, when C(stability_window) > 0, checks the unit keeps its main process, gains no
-    restart and keeps answering /healthz for that long. Never changes anything.
+    restart and keeps answering /healthz for that long. Changes nothing but the service's history file, to
+    which it appends the outcome when C(history_file) is set.
 options:
   url:
     description: Base URL of the service on the node, e.g. C(http://127.0.0.1:8101).
@@ -40,6 +41,22 @@ options:
     description: Seconds the unit must stay up unrestarted and healthy after the gate opened; 0 skips it.
     type: int
     default: 0
+  history_file:
+    description: >-
+      The service's C(history.jsonl); when set, the gate appends C(history) to it with C(at) and C(outcome)
+      (C(healthy) or C(unhealthy) and the C(error)). Empty appends nothing.
+    type: path
+    default: ''
+  history:
+    description: The record to append, e.g. C({action, from, to, by}).
+    type: dict
+    default: {}
+  history_before:
+    description: >-
+      Records appended before this gate's own, as given (with C(at)): the rollback's gate records the deploy
+      that failed before its health gate ran (a unit that did not start), so that deploy is not missing.
+    type: list
+    default: []
 author: edgeship
 """
 
@@ -55,6 +72,7 @@ seconds_to_healthy:
 """
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -125,10 +143,49 @@ def hold_stability_window(params, version):
             )
 
 
+# A node keeps its history bounded: past this size the oldest records go when the next one is appended.
+HISTORY_MAX_BYTES = 256 * 1024
+HISTORY_KEEP_RECORDS = 500
+
+
+def append_history(path, record, error, before=()):
+    """Appends one JSON line where the outcome of a switch is known: this gate. The deploy's gate and the
+    rollback's gate both run here, so every release switch leaves one record, and no extra task (or round
+    trip) is spent on it. A history that cannot be written does not change the gate's verdict."""
+    if not path:
+        return ""
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    entry = dict(record, at=at, outcome="unhealthy" if error else "healthy")
+    if error:
+        entry["error"] = error[:300]
+    entries = [dict(earlier, at=at) for earlier in before if isinstance(earlier, dict)] + [entry]
+    try:
+        if os.path.isfile(path) and os.path.getsize(path) > HISTORY_MAX_BYTES:
+            with open(path) as handle:
+                kept = handle.readlines()[-HISTORY_KEEP_RECORDS:]
+            with open(path + ".tmp", "w") as handle:
+                handle.writelines(kept)
+            os.rename(path + ".tmp", path)
+        with open(path, "a+b") as handle:
+            # A node killed mid-append leaves a torn last line: start on a line of our own.
+            size = handle.seek(0, os.SEEK_END)
+            torn = False
+            if size > 0:
+                handle.seek(size - 1)
+                torn = handle.read(1) != b"\n"
+            lines = "".join(json.dumps(each, sort_keys=True) + "\n" for each in entries)
+            handle.write((("\n" if torn else "") + lines).encode())
+        return ""
+    except OSError as failure:
+        return "history not written: %s" % failure
+
+
 def read_params(path):
     with open(path) as handle:
         args = json.load(handle)
-    params = dict(url=str(args["url"]), version=str(args.get("version") or ""), unit=str(args["unit"]))
+    params = dict(url=str(args["url"]), version=str(args.get("version") or ""), unit=str(args["unit"]),
+                  history_file=str(args.get("history_file") or ""), history=args.get("history") or {},
+                  history_before=args.get("history_before") or [])
     for key, default in (("timeout", 60), ("interval", 2), ("stability_window", 0)):
         params[key] = int(args.get(key, default))
     return params
@@ -143,9 +200,13 @@ def main():
         if params["stability_window"] > 0:
             hold_stability_window(params, version)
     except GateFailed as failure:
-        print(json.dumps(dict(failed=True, msg=str(failure), version=failure.version)))
+        warning = append_history(params["history_file"], params["history"], str(failure), params["history_before"])
+        print(json.dumps(dict(failed=True, msg=str(failure), version=failure.version, history_warning=warning)))
         sys.exit(1)
-    print(json.dumps(dict(changed=False, version=version, seconds_to_healthy=seconds_to_healthy)))
+    warning = append_history(params["history_file"], params["history"], "", params["history_before"])
+    # changed stays false: the record describes a switch that edge_release_activate made (and reported).
+    print(json.dumps(dict(changed=False, version=version,
+                          seconds_to_healthy=seconds_to_healthy, history_warning=warning)))
 
 
 if __name__ == "__main__":

@@ -53,3 +53,38 @@ export async function runCommand(
   }
   return { exitCode, stdout, stderr };
 }
+
+export interface FollowOptions {
+  env?: Record<string, string | undefined>;
+  /** Called with each line of the tool's stdout as it arrives. */
+  onLine: (line: string) => void;
+  /** Ends the tool (SIGTERM); the result then counts as a success. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A long-running tool whose output is read line by line as it comes (journalctl --follow over ssh), until it
+ * ends or `signal` aborts it (SIGTERM). stderr is captured and returned, never swallowed. The tool must be
+ * the one holding its output: a child it leaves running would keep the pipes, and this call, open.
+ */
+export async function followLines(
+  file: string,
+  args: readonly string[],
+  options: FollowOptions,
+): Promise<RunResult> {
+  const { execa } = await import('execa');
+  const subprocess = execa(file, args, {
+    env: options.env,
+    stdin: 'ignore',
+    reject: false,
+    cancelSignal: options.signal,
+    stripFinalNewline: true,
+  });
+  for await (const line of subprocess.iterable({ from: 'stdout' })) options.onLine(String(line));
+  const result = await subprocess;
+  return {
+    exitCode: result.isCanceled ? 0 : (result.exitCode ?? 1),
+    stdout: '',
+    stderr: String(result.stderr ?? ''),
+  };
+}

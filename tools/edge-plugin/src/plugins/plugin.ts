@@ -91,6 +91,15 @@ function inferTargets(marker: EdgeshipMarker): Record<string, TargetConfiguratio
       cache: false,
       dependsOn: [...DEPLOY_DEPENDS_ON],
     }),
+    // Day-2: read what the nodes run. Nothing is built first and nothing cached: the answer is the fleet's now.
+    status: target(
+      'status',
+      'Per node: current release, unit state, health, since, releases kept, last deploy (one probe per node).',
+      { cache: false },
+    ),
+    logs: target('logs', "The service's journal from each node (--lines, --since, --follow).", {
+      cache: false,
+    }),
   };
 }
 

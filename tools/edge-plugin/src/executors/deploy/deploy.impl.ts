@@ -1,6 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { reportError } from '../../lib/errors';
-import { rolloutKey, type NormalizedDeployOptions } from './lib/ansible-args';
+import { runBatch, type BatchResults } from '../../lib/run-batch';
+import { rolloutKey } from './lib/ansible-args';
 import { normalizeOptions } from './lib/normalize-options';
 import { runRollout } from './lib/run-rollout';
 import type { DeployExecutorOptions } from './schema';
@@ -29,31 +30,14 @@ export async function deployBatch(
   inputs: Record<string, DeployExecutorOptions>,
   _overrides: DeployExecutorOptions,
   context: ExecutorContext,
-): Promise<Record<string, { success: boolean; terminalOutput: string }>> {
-  const rollouts = new Map<string, { taskId: string; options: NormalizedDeployOptions }[]>();
-  const results: Record<string, { success: boolean; terminalOutput: string }> = {};
-  for (const [taskId, options] of Object.entries(inputs)) {
-    const project = taskGraph.tasks[taskId]!.target.project;
-    try {
-      const normalized = normalizeOptions(options, { ...context, projectName: project });
-      const key = rolloutKey(normalized);
-      rollouts.set(key, [...(rollouts.get(key) ?? []), { taskId, options: normalized }]);
-    } catch (error) {
-      reportError(error);
-      results[taskId] = { success: false, terminalOutput: String(error) };
-    }
-  }
-  for (const tasks of rollouts.values()) {
-    try {
-      const reports = await runRollout(tasks.map((task) => task.options));
-      for (const [index, task] of tasks.entries()) {
-        const report = reports[index]!;
-        results[task.taskId] = { success: report.success, terminalOutput: JSON.stringify(report) };
-      }
-    } catch (error) {
-      reportError(error);
-      for (const task of tasks) results[task.taskId] = { success: false, terminalOutput: String(error) };
-    }
-  }
-  return results;
+): Promise<BatchResults> {
+  return runBatch(taskGraph, inputs, context, {
+    normalize: normalizeOptions,
+    keyOf: rolloutKey,
+    run: async (rollout) =>
+      (await runRollout(rollout)).map((report) => ({
+        success: report.success,
+        terminalOutput: JSON.stringify(report),
+      })),
+  });
 }

@@ -58,7 +58,9 @@ describe('compiled plugin', () => {
       'format',
       'image',
       'lock',
+      'logs',
       'release',
+      'status',
       'test',
     ]);
     assert.match(targets.test!, /unit tests/);

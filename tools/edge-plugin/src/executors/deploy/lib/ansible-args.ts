@@ -74,21 +74,35 @@ export function rolloutKey(options: NormalizedDeployOptions): string {
   });
 }
 
-/** ansible-playbook's arguments, run from playbookDir. */
+/** ansible-playbook's arguments for deploy.yml, run from playbookDir. */
 export function ansibleArgs(services: readonly ServiceDeploy[]): string[] {
-  const options = services[0]!.options;
+  return playbookArgs('deploy.yml', services[0]!.options, deployVars(services));
+}
+
+/**
+ * ansible-playbook's arguments for any playbook of playbookDir (deploy.yml, status.yml, logs.yml): the
+ * inventories, the limit and the variables as one JSON extra-vars document (types survive, no quoting).
+ */
+export function playbookArgs(
+  playbook: string,
+  options: Pick<NormalizedDeployOptions, 'inventories' | 'limit' | 'verbose'>,
+  extraVars: Record<string, unknown>,
+): string[] {
   return [
-    'deploy.yml',
+    playbook,
     ...options.inventories.flatMap((inventory) => ['--inventory', inventory]),
     ...(options.limit ? ['--limit', options.limit] : []),
     '--extra-vars',
-    JSON.stringify(deployVars(services)),
+    JSON.stringify(extraVars),
     ...(options.verbose ? ['-v'] : []),
   ];
 }
 
 /** The environment that makes ansible-playbook read our ansible.cfg and write the JSON report. */
-export function ansibleEnv(options: NormalizedDeployOptions, isTty: boolean): Record<string, string> {
+export function ansibleEnv(
+  options: Pick<NormalizedDeployOptions, 'playbookDir' | 'reportFile'>,
+  isTty: boolean,
+): Record<string, string> {
   return {
     ANSIBLE_CONFIG: `${options.playbookDir}/ansible.cfg`,
     EDGESHIP_DEPLOY_REPORT: `${options.reportFile}.ansible.json`,

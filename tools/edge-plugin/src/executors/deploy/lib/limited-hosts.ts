@@ -16,7 +16,10 @@ export function parseListedHosts(stdout: string): string[] {
  * The nodes a deploy with --limit targets. Only Ansible knows its pattern language (groups, globs, `!`, `&`),
  * so it is asked; without this, every node outside the limit would be reported "not reached".
  */
-export async function listLimitedHosts(options: NormalizedDeployOptions, limit: string): Promise<string[]> {
+export async function listLimitedHosts(
+  options: Pick<NormalizedDeployOptions, 'hosts' | 'inventories' | 'playbookDir' | 'workspaceRoot'>,
+  limit: string,
+): Promise<string[]> {
   const args = [
     options.hosts,
     ...options.inventories.flatMap((inventory) => ['--inventory', inventory]),

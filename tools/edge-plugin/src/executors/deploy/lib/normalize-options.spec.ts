@@ -1,23 +1,13 @@
 import type { ExecutorContext } from '@nx/devkit';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../lib/errors';
+import { scratchProjectContext } from '../../../lib/scratch-project';
 import { normalizeOptions } from './normalize-options';
 
 function contextFor(manifest: Record<string, unknown>): ExecutorContext {
-  const root = mkdtempSync(join(tmpdir(), 'deploy-normalize-'));
-  mkdirSync(join(root, 'packages', 'svc'), { recursive: true });
-  writeFileSync(join(root, 'packages', 'svc', 'package.json'), JSON.stringify(manifest));
-  return {
-    root,
-    cwd: root,
-    isVerbose: false,
-    projectName: 'svc',
-    projectsConfigurations: { version: 2, projects: { svc: { root: 'packages/svc' } } },
-  } as unknown as ExecutorContext;
+  return scratchProjectContext('svc', manifest);
 }
 
 const service = {

@@ -1,14 +1,13 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ToolError } from '../../../lib/errors';
 import { logger } from '../../../lib/logger';
-import { runCommand } from '../../../lib/run-command';
-import { ansibleArgs, ansibleEnv, type NormalizedDeployOptions, type ServiceDeploy } from './ansible-args';
+import { ansibleArgs, type NormalizedDeployOptions, type ServiceDeploy } from './ansible-args';
 import { resolveDeployArtifacts } from './deploy-artifacts';
-import { isDeploySuccessful, summarizeReport, type AnsibleReport } from './deploy-report';
+import { isDeploySuccessful, summarizeReport } from './deploy-report';
 import { readInventoryHosts } from './inventory';
 import { listLimitedHosts } from './limited-hosts';
 import { printSummary, type DeployReport } from './print-summary';
+import { runPlaybook } from './run-playbook';
 
 /**
  * Deploys services that share an inventory and rollout options in ONE ansible-playbook run: the nodes are
@@ -28,27 +27,12 @@ export async function runRollout(rollout: readonly NormalizedDeployOptions[]): P
   const names = rollout.map(({ service }) => `${service.name} ${service.version} (${service.delivery})`);
   logger.step(`deploy ${names.join(', ')} to ${hosts}, serial ${options.serial.join(',')}`);
   const started = Date.now();
-  const env = ansibleEnv(options, Boolean(process.stdout.isTTY));
-  const rawReportFile = env.EDGESHIP_DEPLOY_REPORT!;
-  await rm(rawReportFile, { force: true });
-  const args = ansibleArgs(services);
-  const run = await runCommand('ansible-playbook', args, {
-    cwd: options.playbookDir,
-    env: { ...process.env, ...env },
+  const { report: ansibleReport, exitCode } = await runPlaybook({
+    playbookDir: options.playbookDir,
+    args: ansibleArgs(services),
+    reportFile: options.reportFile,
     stream: true,
-    check: false,
   });
-  const raw = await readFile(rawReportFile, 'utf8').catch(() => undefined);
-  // No report: Ansible stopped before the play ran (a bad inventory, a syntax error); its own words say why.
-  if (!raw)
-    throw new ToolError(
-      'ansible-playbook stopped before deploying',
-      `ansible-playbook ${args[0]}`,
-      run.exitCode,
-      run.stderr || run.stdout,
-    );
-  await rm(rawReportFile, { force: true });
-  const ansibleReport = JSON.parse(raw) as AnsibleReport;
   const seconds = (Date.now() - started) / 1000;
   const reports: DeployReport[] = [];
   for (const { service, reportFile } of rollout) {
@@ -58,8 +42,8 @@ export async function runRollout(rollout: readonly NormalizedDeployOptions[]): P
       service: service.name,
       version: service.version,
       rollout: rollout.map((each) => each.service.name),
-      success: isDeploySuccessful(nodes, rollout.length > 1 ? 0 : run.exitCode),
-      exitCode: run.exitCode,
+      success: isDeploySuccessful(nodes, rollout.length > 1 ? 0 : exitCode),
+      exitCode,
       seconds,
       nodes,
     };

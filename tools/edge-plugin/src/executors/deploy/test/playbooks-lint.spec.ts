@@ -16,11 +16,15 @@ const lint = (cwd: string) => ({
       env: { ...process.env, ANSIBLE_CONFIG: join(cwd, 'ansible.cfg') },
     }),
   syntax: () =>
-    runCommand('ansible-playbook', ['--syntax-check', '-i', 'localhost,', 'deploy.yml'], {
-      cwd,
-      check: false,
-      env: { ...process.env, ANSIBLE_CONFIG: join(cwd, 'ansible.cfg') },
-    }),
+    runCommand(
+      'ansible-playbook',
+      ['--syntax-check', '-i', 'localhost,', 'deploy.yml', 'status.yml', 'logs.yml'],
+      {
+        cwd,
+        check: false,
+        env: { ...process.env, ANSIBLE_CONFIG: join(cwd, 'ansible.cfg') },
+      },
+    ),
 });
 
 describe('playbooks/ lint', { timeout: 10 * 60_000 }, () => {

@@ -93,7 +93,9 @@ describe('nx g @edgeship/edge-plugin:service', { timeout: 40 * 60_000 }, () => {
       'format',
       'image',
       'lock',
+      'logs',
       'release',
+      'status',
       'test',
     ]);
 

@@ -1,0 +1,127 @@
+import type { AnsibleReport } from '../../deploy/lib/deploy-report';
+
+/** One line of a node's history.jsonl (written by the role's edge_health_gate). */
+export interface HistoryRecord {
+  at: string;
+  action: string;
+  by?: string;
+  from?: string;
+  to?: string;
+  version?: string;
+  outcome: string;
+  error?: string;
+  reason?: string;
+}
+
+/** What edge_node_probe reads per service (playbooks/library/edge_node_probe.py). */
+interface ProbedService {
+  current_name: string;
+  releases: { name: string }[];
+  unit_active: string;
+  since: string;
+  release_env: Record<string, string>;
+  history: HistoryRecord[];
+  healthz: number;
+  version: string;
+}
+
+interface Probe {
+  machine: string;
+  services: Record<string, ProbedService>;
+}
+
+/** One service on one node: what `status` shows in a row and writes with --json. */
+export interface StatusRow {
+  service: string;
+  node: string;
+  arch: string;
+  delivery: string;
+  version: string;
+  release: string;
+  /** systemd's ActiveState of edgeship-<svc>.service, or unreachable / probe failed. */
+  unit: string;
+  /** healthy, not installed, or what is wrong: /healthz's answer, a /version that differs from the release. */
+  health: string;
+  /** ISO time the unit became active (or entered its current state); empty when unknown. */
+  since: string;
+  kept: string[];
+  lastDeploy?: HistoryRecord;
+  history: HistoryRecord[];
+  /** Set when the row is something to act on: unreachable node, failed or unhealthy unit. */
+  problem?: string;
+}
+
+const ARCH = { aarch64: 'arm64', arm64: 'arm64', x86_64: 'amd64', amd64: 'amd64' } as Record<string, string>;
+
+/** The rows of every service on every node the run touched, sorted by service, then node. */
+export function summarizeStatus(report: AnsibleReport, services: readonly string[]): StatusRow[] {
+  const rows: StatusRow[] = [];
+  for (const [node, entry] of Object.entries(report.hosts)) {
+    const probe = (entry.result as { edge_status?: Probe } | null | undefined)?.edge_status;
+    for (const service of services) {
+      if (entry.recap.unreachable > 0 || !probe?.services?.[service]) {
+        const unit = entry.recap.unreachable > 0 ? 'unreachable' : 'probe failed';
+        const why = entry.error?.msg || unit;
+        rows.push({ ...emptyRow(service, node, unit), problem: `${unit}: ${why}` });
+        continue;
+      }
+      rows.push(describeService(service, node, probe.machine, probe.services[service]!));
+    }
+  }
+  return rows.sort(
+    (a, b) =>
+      a.service.localeCompare(b.service) || a.node.localeCompare(b.node, undefined, { numeric: true }),
+  );
+}
+
+function emptyRow(service: string, node: string, unit: string): StatusRow {
+  return {
+    ...{ service, node, arch: '', delivery: '', version: '', release: '', unit, health: '', since: '' },
+    ...{ kept: [], history: [] },
+  };
+}
+
+function describeService(service: string, node: string, machine: string, probed: ProbedService): StatusRow {
+  const env = probed.release_env ?? {};
+  const isInstalled = Boolean(probed.current_name);
+  const version = env['EDGESHIP_VERSION'] ?? '';
+  const health = describeHealth(probed, isInstalled, version);
+  const history = probed.history ?? [];
+  const row: StatusRow = {
+    service,
+    node,
+    arch: env['EDGESHIP_ARCH'] || ARCH[machine] || machine,
+    delivery: env['EDGESHIP_DELIVERY'] ?? '',
+    version,
+    release: probed.current_name,
+    // systemd calls a unit it does not know "inactive": for a service never installed, that says nothing.
+    unit: isInstalled || probed.unit_active !== 'inactive' ? probed.unit_active : '',
+    health,
+    since: parseSince(probed.since),
+    kept: (probed.releases ?? []).map((release) => release.name),
+    ...(history.length > 0 ? { lastDeploy: history[history.length - 1] } : {}),
+    history,
+  };
+  // A service never deployed to the node is not a fault; an installed one that does not run healthy is.
+  if (isInstalled && probed.unit_active !== 'active') row.problem = `unit ${probed.unit_active}`;
+  else if (isInstalled && health !== 'healthy') row.problem = health;
+  return row;
+}
+
+function describeHealth(probed: ProbedService, isInstalled: boolean, version: string): string {
+  if (!isInstalled) return 'not installed';
+  if (probed.unit_active !== 'active') return 'not running';
+  if (probed.healthz !== 200) return `/healthz ${probed.healthz || 'did not answer'}`;
+  if (version && probed.version !== version) return `/version ${probed.version || '?'} ≠ ${version}`;
+  return 'healthy';
+}
+
+/** systemd's "@1733180400" (--timestamp=unix) → ISO; anything else (older systemd) as it came. */
+export function parseSince(value: string): string {
+  const match = /^@(\d+)$/.exec(value ?? '');
+  return match ? new Date(Number(match[1]) * 1000).toISOString() : (value ?? '');
+}
+
+export function isStatusHealthy(rows: readonly StatusRow[]): boolean {
+  return rows.length > 0 && rows.every((row) => !row.problem);
+}

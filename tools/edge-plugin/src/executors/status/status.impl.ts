@@ -1,0 +1,48 @@
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { reportError } from '../../lib/errors';
+import { runBatch, type BatchResults } from '../../lib/run-batch';
+import { normalizeStatusOptions, statusKey } from './lib/normalize-status-options';
+import { printStatus } from './lib/print-status';
+import { runStatus } from './lib/run-status';
+import { isStatusHealthy } from './lib/status-rows';
+import type { StatusExecutorOptions } from './schema';
+
+/** One service: ansible-playbook status.yml (one probe per node) → table or JSON → success when all is well. */
+export default async function statusExecutor(
+  options: StatusExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  try {
+    const normalized = normalizeStatusOptions(options, context);
+    const report = await runStatus([normalized]);
+    printStatus(report, normalized);
+    return { success: report.success };
+  } catch (error) {
+    reportError(error);
+    return { success: false };
+  }
+}
+
+/**
+ * Nx's batch implementation (executors.json): every status task of one `nx run-many -t status` that shares
+ * an inventory and options is read in ONE Ansible run (one probe per node for all services) and one table.
+ */
+export async function statusBatch(
+  taskGraph: TaskGraph,
+  inputs: Record<string, StatusExecutorOptions>,
+  _overrides: StatusExecutorOptions,
+  context: ExecutorContext,
+): Promise<BatchResults> {
+  return runBatch(taskGraph, inputs, context, {
+    normalize: normalizeStatusOptions,
+    keyOf: statusKey,
+    run: async (services) => {
+      const report = await runStatus(services);
+      printStatus(report, services[0]!);
+      return services.map(({ service }) => {
+        const rows = report.rows.filter((row) => row.service === service.name);
+        return { success: isStatusHealthy(rows), terminalOutput: JSON.stringify(rows) };
+      });
+    },
+  });
+}
