@@ -1,4 +1,5 @@
-import { valid } from 'semver';
+// Only the function used: the nx plugin loads this file on every nx call, and the whole package is ~40 modules.
+import valid from 'semver/functions/valid';
 import { ConfigError } from './errors';
 
 /**

@@ -1,4 +1,8 @@
-import { createNodesFromFiles, type CreateNodesV2, type TargetConfiguration } from '@nx/devkit';
+import type { CreateNodesV2, TargetConfiguration } from '@nx/devkit';
+// Every nx call loads this plugin. @nx/devkit re-exports createNodesFromFiles from nx's own devkit-exports,
+// which nx has loaded already; the devkit's index adds ~50 ms of modules the plugin does not use
+// (bench/results/nx-startup.md).
+import { createNodesFromFiles } from 'nx/src/devkit-exports';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readEdgeshipMarker, type EdgeshipMarker } from './marker';
