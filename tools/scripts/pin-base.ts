@@ -1,6 +1,6 @@
 // `npm run pin-base -- [--write]`: builds the base rootfs tar of every image platform from Debian's packages
 // (as the image target does, in a temporary folder) and prints its sha256 and package versions; --write
-// records them in tools/edge-plugin/src/executors/image/lib/base-pins.json. Review the diff: from then on,
+// records them in tools/edge-plugin/src/executors/image/lib/pinned-bases.json. Review the diff: from then on,
 // the image target uses only a base with those bytes.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -24,7 +24,7 @@ describe('requireBasePin', () => {
       (error: Error) =>
         error instanceof ConfigError &&
         error.message.startsWith(
-          'tools/edge-plugin/src/executors/image/lib/base-pins.json: ["arm64-000000000000"].sha256 is missing. ' +
+          'tools/edge-plugin/src/executors/image/lib/pinned-bases.json: ["arm64-000000000000"].sha256 is missing. ' +
             'The repository records no checksum for the base rootfs arm64-000000000000',
         ) &&
         error.message.includes('Run `npm run pin-base -- --write`'),

@@ -13,7 +13,8 @@ export interface BasePin {
   packages: Record<string, string>;
 }
 
-export const BASE_PINS_FILE = join(__dirname, 'base-pins.json');
+// Not base-pins.json: require('./base-pins') would resolve to the JSON file before this module.
+export const BASE_PINS_FILE = join(__dirname, 'pinned-bases.json');
 export const BASE_PIN_COMMAND = 'npm run pin-base -- --write';
 
 /** The path errors name: relative to the workspace, where the pin is reviewed and committed. */
