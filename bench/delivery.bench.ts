@@ -21,7 +21,9 @@ import { fleetDown, fleetUp, type FleetInventory, type InventoryHost } from '../
 import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
 import { reportError } from '../tools/edge-plugin/src/lib/errors';
 import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
+import { recordExecutables } from '../tools/edge-plugin/src/executors/bundle/lib/executables-record';
 import { hashFile } from '../tools/edge-plugin/src/executors/bundle/lib/runtime-cache';
+import { readPinnedRuntime } from '../tools/edge-plugin/src/executors/bundle/lib/runtime-version';
 import type { DeployExecutorOptions } from '../tools/edge-plugin/src/executors/deploy/schema';
 import { runDeployBatch } from '../tools/edge-plugin/src/executors/deploy/test/deploy-batch';
 import { execOnNode, readReceivedBytes } from '../tools/edge-plugin/src/executors/deploy/test/fleet-helpers';
@@ -125,7 +127,7 @@ async function snapshotBuild(workDir: string): Promise<{ root: string; gatewayDi
     const bundle = join('dist', service, 'bundle', 'main.js');
     await copyFile(join(WORKSPACE_ROOT, bundle), join(root, bundle));
   }
-  // The gateway as the bundle target built it, with the SHA256SUMS that stands in for the build's manifest.
+  // The gateway as the bundle target built it, with its part of the build record.
   const gatewayDir = join(workDir, `${GATEWAY}-built`);
   const executable = `${GATEWAY}-linux-arm64`;
   await mkdir(join(gatewayDir, 'bin'), { recursive: true });
@@ -133,8 +135,19 @@ async function snapshotBuild(workDir: string): Promise<{ root: string; gatewayDi
     join(WORKSPACE_ROOT, 'dist', GATEWAY, 'bin', executable),
     join(gatewayDir, 'bin', executable),
   );
-  const sum = await hashFile(join(gatewayDir, 'bin', executable));
-  await writeFile(join(gatewayDir, 'bin', 'SHA256SUMS'), `${sum}  ${executable}\n`);
+  const manifest = JSON.parse(
+    await readFile(join(WORKSPACE_ROOT, 'packages', GATEWAY, 'package.json'), 'utf8'),
+  );
+  await recordExecutables(
+    gatewayDir,
+    {
+      service: GATEWAY,
+      version: manifest.version,
+      revision: undefined,
+      node: readPinnedRuntime(WORKSPACE_ROOT).version,
+    },
+    [{ arch: 'arm64', file: join(gatewayDir, 'bin', executable), bytes: 0 }],
+  );
   return { root, gatewayDir };
 }
 

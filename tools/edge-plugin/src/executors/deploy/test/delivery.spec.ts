@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
 import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../../lib/run-command';
+import { recordExecutables } from '../../bundle/lib/executables-record';
 import { hashFile } from '../../bundle/lib/runtime-cache';
+import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 import type { NodeOutcome } from '../lib/deploy-report';
 import type { DeployReport } from '../lib/print-summary';
 import { runDeployBatch } from './deploy-batch';
@@ -39,7 +41,7 @@ async function deployTogether(
     deploys.map(({ service, artifactDir, version }) => [
       service,
       {
-        ...{ inventory: inventory.path, artifactDir, version, serial: '100%' },
+        ...{ inventory: inventory.path, artifactDir, version, serial: '100%', allowUnsigned: true },
         ...{ healthTimeout: 30, stabilityWindow: 2, report: join(workDir, `${service}.json`) },
         // Binary delivery for both: this spec is about executables sharing a runtime (container.spec.ts has images).
         delivery: 'binary' as const,
@@ -88,19 +90,25 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
       cwd: WORKSPACE_ROOT,
       stream: true,
     });
+    const packageVersion = (service: string) =>
+      readFile(join(WORKSPACE_ROOT, 'packages', service, 'package.json'), 'utf8').then(
+        (text) => JSON.parse(text).version as string,
+      );
     // The gateway as the bundle target built it, copied so a rebuild elsewhere cannot change it.
     artifacts.gateway = join(workDir, 'gateway');
     await mkdir(join(artifacts.gateway, 'bin'), { recursive: true });
     const gatewayFile = join(artifacts.gateway, 'bin', `${GATEWAY}-linux-x64`);
     await copyFile(join(WORKSPACE_ROOT, 'dist', GATEWAY, 'bin', `${GATEWAY}-linux-x64`), gatewayFile);
-    await writeFile(
-      join(artifacts.gateway, 'bin', 'SHA256SUMS'),
-      `${await hashFile(gatewayFile)}  ${GATEWAY}-linux-x64\n`,
+    await recordExecutables(
+      artifacts.gateway,
+      {
+        service: GATEWAY,
+        version: await packageVersion(GATEWAY),
+        revision: undefined,
+        node: readPinnedRuntime(WORKSPACE_ROOT).version,
+      },
+      [{ arch: 'x64', file: gatewayFile, bytes: 0 }],
     );
-    const packageVersion = (service: string) =>
-      readFile(join(WORKSPACE_ROOT, 'packages', service, 'package.json'), 'utf8').then(
-        (text) => JSON.parse(text).version as string,
-      );
     // Unique per run: a reused fleet keeps releases, and each step must bring a release new to the nodes.
     const run = Date.now();
     versions = {

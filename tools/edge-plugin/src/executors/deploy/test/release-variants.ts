@@ -1,9 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { SeaArch } from '../../bundle/lib/arch';
 import { ensureRuntimes } from '../../bundle/lib/fetch-runtime';
-import { hashFile, resolveCacheRoot } from '../../bundle/lib/runtime-cache';
+import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
 import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
+import { recordExecutables } from '../../bundle/lib/executables-record';
 import { writeExecutables } from '../../bundle/lib/write-executables';
 
 export type ReleaseFault = 'unhealthy-healthz' | 'throws-at-start';
@@ -52,8 +53,8 @@ export function setBundledVersion(bundle: string, service: string, version: stri
 
 /**
  * Builds single executables of a variant of the real service with the bundle target's own code (pinned
- * runtime, SEA blob, postject), into <outDir>/<service>-<version>/bin with a SHA256SUMS beside them that
- * stands in for the build's manifest. Returns that artifact directory.
+ * runtime, SEA blob, postject), into <outDir>/<service>-<version>/bin with the bundle's part of the build
+ * record beside them (bin/executables.json, its version the variant's). Returns that artifact directory.
  */
 export async function writeReleaseVariant(variant: ReleaseVariant): Promise<string> {
   const { workspaceRoot, service, version } = variant;
@@ -76,9 +77,7 @@ export async function writeReleaseVariant(variant: ReleaseVariant): Promise<stri
     resolveCacheRoot(process.env, workspaceRoot),
   );
   const built = await writeExecutables({ service, bundleFile, workDir: artifactDir, runtimes, blobRuntime });
-  const sums = await Promise.all(
-    built.map(async (file) => `${await hashFile(file.file)}  ${basename(file.file)}\n`),
-  );
-  await writeFile(join(artifactDir, 'bin', 'SHA256SUMS'), sums.join(''));
+  const node = readPinnedRuntime(workspaceRoot).version;
+  await recordExecutables(artifactDir, { service, version, revision: undefined, node }, built);
   return artifactDir;
 }

@@ -13,6 +13,7 @@ import type { PlatformImageRecord } from './image-record';
 import { compressLayer } from './layer-blobs';
 import { localTag, type NormalizedImageOptions } from './normalize-options';
 import { normalizeBuiltImage } from './normalize-image';
+import { hashFile } from '../../bundle/lib/runtime-cache';
 import { writeOciArchive } from './oci-archive';
 import { buildImageConfig } from './oci-image';
 import { archiveName, type ImagePlatform } from './platforms';
@@ -118,6 +119,8 @@ export async function buildPlatformImage(
     return {
       platform: platform.platform,
       archive,
+      // The build record holds deploys to this: the role compares the controller's archive with it.
+      sha256: await hashFile(join(outputDir, archive)),
       tag,
       manifestDigest: written.manifestDigest,
       configDigest: written.configDigest,
