@@ -251,6 +251,7 @@ describe('bundle: a container-delivered service may use native addons', () => {
     assert.equal(result.success, true, output);
     assert.match(output, /native addons bufferutil stay external; no executables \(container delivery\)/);
     assert.match(readFileSync(join(root, 'dist', name, 'bundle/main.js'), 'utf8'), /require\("bufferutil"\)/);
-    assert.equal(existsSync(join(root, 'dist', name, 'bin')), false);
+    assert.deepEqual(readdirSync(join(root, 'dist', name, 'bin')), ['executables.json']);
+    assert.deepEqual(readBuildRecord(join(root, 'dist', name))?.executables, []);
   });
 });

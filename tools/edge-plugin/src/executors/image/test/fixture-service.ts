@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { EXECUTABLES_RECORD, type ExecutablesRecord } from '../../../lib/build-record';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { createFixtureWorkspace, writeFixtureFile } from '../../../testing/fixture-workspace';
 import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
@@ -79,7 +78,7 @@ export function createImageWorkspace(runtime = '24.21.0'): string {
     runtime: { node: runtime },
     executables: [],
   };
-  writeFileSync(join(root, 'dist', FIXTURE_SERVICE, EXECUTABLES_RECORD), JSON.stringify(executables));
+  writeFixtureFile(root, join('dist', FIXTURE_SERVICE, EXECUTABLES_RECORD), executables);
   return root;
 }
 

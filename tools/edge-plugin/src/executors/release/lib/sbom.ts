@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ConfigError } from '../../../lib/errors';
 import { runCommand } from '../../../lib/run-command';
 
@@ -12,7 +12,8 @@ export const SBOM_FILE = 'sbom.cdx.json';
  */
 export function cyclonedxArgs(lockDir: string, outputFile: string): string[] {
   return [
-    require.resolve('@cyclonedx/cyclonedx-npm/bin/cyclonedx-npm-cli.js'),
+    // The package exports only its index; the CLI sits beside it.
+    join(dirname(require.resolve('@cyclonedx/cyclonedx-npm')), 'bin', 'cyclonedx-npm-cli.js'),
     '--package-lock-only',
     '--omit',
     'dev',
