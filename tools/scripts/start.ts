@@ -41,7 +41,17 @@ async function main(options: StartOptions): Promise<number> {
   const deploy =
     build.exitCode === 0
       ? await timedStep(`deploy ${services.join(', ')} to ${inventory}`, () =>
-          nx(['run-many', '-t', 'deploy', projects, '--excludeTaskDependencies', `--inventory=${inventory}`]),
+          nx([
+            ...[
+              'run-many',
+              '-t',
+              'deploy',
+              projects,
+              '--excludeTaskDependencies',
+              `--inventory=${inventory}`,
+            ],
+            ...(options.allowUnsigned ? ['--allowUnsigned'] : []),
+          ]),
         )
       : build;
   const reports = services.map(readServiceReport);
