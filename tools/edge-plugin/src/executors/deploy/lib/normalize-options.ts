@@ -14,6 +14,7 @@ import { decideTrustPolicy } from './trust-policy';
 export function normalizeOptions(
   options: DeployExecutorOptions,
   context: ExecutorContext,
+  env: NodeJS.ProcessEnv = process.env,
 ): NormalizedDeployOptions {
   const projectRoot = resolveProjectRoot(context);
   const manifestFile = join(projectRoot, 'package.json');
@@ -55,11 +56,10 @@ export function normalizeOptions(
             'version',
           ),
         }),
-    trust: decideTrustPolicy({
-      workspaceRoot: context.root,
-      inventories,
-      allowUnsigned: options.allowUnsigned ?? false,
-    }),
+    trust: decideTrustPolicy(
+      { workspaceRoot: context.root, inventories, allowUnsigned: options.allowUnsigned ?? false },
+      env,
+    ),
     isDeliveryForced: options.delivery !== undefined,
     inventories,
     hosts: options.hosts ?? 'edge',
