@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A second docker engine on this machine, reached over ssh on 127.0.0.1 exactly as a remote ARM64 builder is:
-# its own dockerd (socket, data root, exec root, pidfile, config file; no bridge, no iptables rules, so the
-# main engine and its networks are left alone), its own sshd on one loopback port with its own host key and
+# its own dockerd (socket, data root, exec root, pidfile, config file, and network namespace, so the main
+# engine's bridge and iptables rules are left alone), its own sshd on one loopback port with its own host key and
 # one client key, an ssh config Host entry and a docker context. remote-builder.spec.ts runs it; the image
 # executor's README walks through the same steps for a real ARM64 host.
 set -euo pipefail
@@ -18,7 +18,7 @@ Usage: second-engine.sh up NAME PORT [OWNER_PID] | stop-engine NAME | down NAME 
   prune            down every engine whose OWNER_PID has exited (a killed test run)
 
 ROOT is $EDGESHIP_SECOND_ENGINE_ROOT (default /var/lib/edgeship/second-engines). Contexts go where the
-docker CLI keeps them ($DOCKER_CONFIG). Needs root, dockerd, sshd (openssh-server) and ssh-keygen.
+docker CLI keeps them ($DOCKER_CONFIG). Needs root, dockerd, unshare, sshd (openssh-server) and ssh-keygen.
 EOF
 }
 
@@ -62,8 +62,11 @@ up() {
   [[ -n $owner ]] && echo "$owner" >"$dir/owner.pid"
   # Its own (empty) config file: the machine's /etc/docker/daemon.json is the main engine's.
   echo '{}' >"$dir/daemon.json"
-  setsid dockerd --host "unix://$dir/docker.sock" --data-root "$dir/data" --exec-root "$dir/exec" \
-    --pidfile "$dir/dockerd.pid" --config-file "$dir/daemon.json" \
+  # Its own network namespace: dockerd started with --bridge=none deletes the host's docker0 (the main
+  # engine's default bridge), and any dockerd may rewrite iptables. In there it touches neither; it needs no
+  # network, since it is reached through its unix socket and builds FROM scratch.
+  setsid unshare --net dockerd --host "unix://$dir/docker.sock" --data-root "$dir/data" \
+    --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" --config-file "$dir/daemon.json" \
     --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
     >>"$dir/dockerd.log" 2>&1 </dev/null &
   wait_for 60 $! docker --host "unix://$dir/docker.sock" version ||
