@@ -36,6 +36,11 @@ async function build(options: Record<string, unknown>) {
   return { success: result.success, output, seconds: (Date.now() - started) / 1000 };
 }
 
+/** The main engine's default bridge: a dockerd started with --bridge=none in the host's namespace deletes it. */
+async function hasDocker0(): Promise<boolean> {
+  return (await runCommand('ip', ['link', 'show', 'docker0'], { check: false })).exitCode === 0;
+}
+
 async function buildCacheRecords(engine: string): Promise<number> {
   const du = await runCommand('docker', ['--context', engine, 'buildx', 'du', '--verbose']);
   return (du.stdout.match(/^ID:/gm) ?? []).length;
@@ -44,10 +49,12 @@ async function buildCacheRecords(engine: string): Promise<number> {
 describe('image --builder: a second docker engine over ssh (real engines, sshd, buildx)', () => {
   let local: ImageRecord;
   let localArchive: string;
+  let hadDocker0: boolean;
 
   before(async () => {
     process.env.DOCKER_CONFIG = dockerConfig;
     await runCommand('bash', [secondEngine, 'prune']);
+    hadDocker0 = await hasDocker0();
     const port = await findFreePort();
     await runCommand('bash', [secondEngine, 'up', name, String(port), String(process.pid)], {
       timeoutMs: 120_000,
@@ -65,6 +72,14 @@ describe('image --builder: a second docker engine over ssh (real engines, sshd, 
     rmSync(dockerConfig, { recursive: true, force: true });
     rmSync(root, { recursive: true, force: true });
     await removeImageTag(`${repository}:1.2.3-arm64`);
+  });
+
+  it('runs the second engine beside the main one without touching its network (docker0 stays)', async () => {
+    assert.equal(await hasDocker0(), hadDocker0);
+    const main = await runCommand('docker', ['info', '--format', '{{.DockerRootDir}}']);
+    const second = await runCommand('docker', ['--context', name, 'info', '--format', '{{.DockerRootDir}}']);
+    assert.notEqual(second.stdout, main.stdout);
+    assert.match(second.stdout, new RegExp(`second-engines/${name}/data$`));
   });
 
   it('builds linux/arm64 on the remote engine with the same manifest digest as the local build', async () => {
