@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseBuilderInspect, resolveBuilder } from './builder';
+import { parseBuilderInspect, resolveBuilder, runsOnDockerEngines } from './builder';
 
 // What buildx 0.13 prints, as seen on this machine.
 const CONTEXT_BUILDER = `Name:   arm64-box
@@ -59,6 +59,18 @@ describe('parseBuilderInspect', () => {
         ['ssh://builder@arm64-host', 'inactive'],
       ],
     );
+  });
+});
+
+describe('runsOnDockerEngines', () => {
+  it('checks docker engines for the docker and docker-container drivers, BuildKit nodes for the others', () => {
+    assert.deepEqual(['docker', 'docker-container', '', 'remote', 'kubernetes'].map(runsOnDockerEngines), [
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
 

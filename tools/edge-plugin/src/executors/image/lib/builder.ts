@@ -73,7 +73,11 @@ export async function resolveBuilder(name: string, where: string): Promise<Resol
   const inspection = parseBuilderInspect(inspect.stdout);
   // A docker context whose engine does not answer is listed with an error and no nodes: its endpoint is itself.
   const endpoints = inspection.nodes.length > 0 ? inspection.nodes.map((n) => n.endpoint) : [name];
-  for (const endpoint of endpoints) await checkBuilderEngine(name, endpoint);
+  if (runsOnDockerEngines(inspection.driver)) {
+    for (const endpoint of endpoints) await checkBuilderEngine(name, endpoint);
+  } else {
+    await checkBuildKitNodes(name);
+  }
   if (inspection.error) {
     throw new ToolError(
       `builder "${name}" is not usable. Nothing was built. \`docker buildx inspect ${name}\` shows why; fix it or build without --builder.`,
@@ -87,6 +91,27 @@ export async function resolveBuilder(name: string, where: string): Promise<Resol
     driver: inspection.driver,
     engine: inspection.driver === 'docker' ? endpoints[0] : undefined,
   };
+}
+
+/** docker and docker-container builders run on docker engines; remote and kubernetes ones reach BuildKit itself. */
+export function runsOnDockerEngines(driver: string): boolean {
+  return driver === '' || driver === 'docker' || driver === 'docker-container';
+}
+
+/** Other drivers: buildx starts or dials every node (--bootstrap), and each must then be running. */
+async function checkBuildKitNodes(builder: string): Promise<void> {
+  const args = ['buildx', 'inspect', '--bootstrap', builder];
+  const inspect = await runCommand('docker', args, { check: false, timeoutMs: 180_000 });
+  const inspection = parseBuilderInspect(inspect.stdout);
+  const down = inspection.nodes.filter((node) => node.status !== 'running');
+  if (inspect.exitCode === 0 && !inspection.error && down.length === 0) return;
+  const nodes = down.map((node) => `${node.name} (${node.endpoint})`).join(', ');
+  throw new ToolError(
+    `builder "${builder}" cannot be reached${nodes ? `: its nodes ${nodes} are not running` : ''}. Nothing was built. Start them (docker buildx inspect --bootstrap ${builder}) or build without --builder.`,
+    `docker ${args.join(' ')}`,
+    inspect.exitCode,
+    inspection.error ?? (inspect.stderr || inspect.stdout),
+  );
 }
 
 async function checkBuilderEngine(builder: string, endpoint: string): Promise<void> {
