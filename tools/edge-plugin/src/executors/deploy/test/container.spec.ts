@@ -101,6 +101,8 @@ describe('container delivery on a real amd64 fleet with podman', { timeout: 60 *
     artifactDir = join(workDir, 'dist');
     await cp(join(WORKSPACE_ROOT, 'dist', SERVICE, 'image'), join(artifactDir, 'image'), { recursive: true });
     await cp(join(WORKSPACE_ROOT, 'dist', SERVICE, 'bin'), join(artifactDir, 'bin'), { recursive: true });
+    // The pruned lockfile too: release makes the SBOM it signs with the build record from it.
+    await cp(join(WORKSPACE_ROOT, 'dist', SERVICE, 'lock'), join(artifactDir, 'lock'), { recursive: true });
     await releaseForPull();
   });
 
