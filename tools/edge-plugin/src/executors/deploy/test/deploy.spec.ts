@@ -94,6 +94,11 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
       join(WORKSPACE_ROOT, 'dist', SERVICE, 'bin', `${SERVICE}-linux-arm64`),
       join(artifacts.v1, 'bin', `${SERVICE}-linux-arm64`),
     );
+    // With the bundle's part of the build record: what deploy reads.
+    await copyFile(
+      join(WORKSPACE_ROOT, 'dist', SERVICE, 'bin', 'executables.json'),
+      join(artifacts.v1, 'bin', 'executables.json'),
+    );
     const v1 = JSON.parse(await readFile(join(WORKSPACE_ROOT, 'packages', SERVICE, 'package.json'), 'utf8'))
       .version as string;
     // v4 must be new to the nodes (a reused fleet keeps releases): killing a node mid-upload needs an upload.
