@@ -28,6 +28,7 @@ const components = [
   'libgcc-s1-arm64-cross',
   'systemd',
   'rsync',
+  'chromium',
   'apt architecture arm64',
   'docker-buildx',
   'cosign',
