@@ -66,10 +66,12 @@ describe('describeTimeline', () => {
     ]);
   });
 
-  it('a rollback whose gate did not pass is a failed step; tasks of one file apart in time are two steps', () => {
+  it('a rollback whose gate did not pass is a failed step; tasks of a step far apart in time are two steps', () => {
     const { steps } = describeTimeline(
       [
         entry({ file: 'start-record', start: 0, seconds: 0.1 }),
+        entry({ file: 'deploy', action: 'validate_argument_spec', start: 0.2, seconds: 0.1 }),
+        entry({ file: 'start-record', start: 0.3, seconds: 0.1 }),
         entry({ file: 'preflight', start: 9, seconds: 0.1 }),
         entry({
           ...{ file: 'rollback', action: 'edge_health_gate', start: 10, seconds: 5 },
@@ -81,11 +83,32 @@ describe('describeTimeline', () => {
     assert.deepEqual(
       steps.map((step) => [step.step, step.outcome, step.error]),
       [
+        ['check', 'ok', undefined],
         ['preflight', 'ok', undefined],
         ['preflight', 'ok', undefined],
         ['rollback', 'failed', 'no healthy release within 5s'],
       ],
     );
+  });
+
+  it('a node that already runs the release: the probe and the check (settled.yml and what it imports)', () => {
+    const { steps, gates } = describeTimeline(
+      [
+        entry({ service: null, file: 'deploy', action: 'edge_node_probe', start: 0, seconds: 0.3 }),
+        entry({ file: 'start-record', action: 'set_fact', start: 0.5, seconds: 0.01 }),
+        entry({ file: 'check-artifact', start: 0.52, seconds: 0.05 }),
+        entry({ file: 'report-in-place', action: 'set_stats', start: 0.6, seconds: 0.01 }),
+      ],
+      'svc',
+    );
+    assert.deepEqual(
+      steps.map((step) => [step.step, step.tasks]),
+      [
+        ['probe', 1],
+        ['check', 3],
+      ],
+    );
+    assert.deepEqual(gates, []);
   });
 
   it('no timeline (a report from before the callback timed tasks): no steps, no gates', () => {

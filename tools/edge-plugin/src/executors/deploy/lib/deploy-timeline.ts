@@ -41,8 +41,6 @@ export interface HealthGateResult {
 
 /** The role's task files as the steps a person reads; a file not named here is shown by its own name. */
 const STEP_OF_FILE: Record<string, string> = {
-  settled: 'check',
-  'report-in-place': 'check',
   'start-record': 'preflight',
   'check-artifact': 'preflight',
   preflight: 'preflight',
@@ -54,6 +52,9 @@ const STEP_OF_FILE: Record<string, string> = {
   prune: 'prune',
   refused: 'report failure',
 };
+
+/** settled.yml and what it imports: the no-op decision of deploy.yml's first play. */
+const CHECK_FILES = new Set(['settled', 'start-record', 'check-artifact', 'report-in-place']);
 
 /** Tasks of one step further apart than this ran in two passes (the check play, then the rollout play). */
 const GAP_SECONDS = 2;
@@ -69,6 +70,15 @@ export function describeTimeline(
   const entries = (timeline ?? []).filter(
     (entry) => entry.service === service || (entry.service === null && entry.action === 'edge_node_probe'),
   );
+  // deploy.yml's first play decides, per service, whether the node already runs the release (settled.yml, which
+  // imports the record and artifact checks preflight uses too); the rollout play enters the role, whose
+  // argument check comes first. What ran before that is the check.
+  const entered = entries.findIndex((entry) => entry.action === 'validate_argument_spec');
+  const isCheck = (entry: TimelineEntry) =>
+    CHECK_FILES.has(entry.file) && (entered < 0 || entries.indexOf(entry) < entered);
+  const stepOf = (entry: TimelineEntry) => (isCheck(entry) ? 'check' : stepOfFile(entry));
+  const isStepFailure = (entry: TimelineEntry) =>
+    entry.status !== 'ok' && !(entry.action === 'fail' && stepOf(entry) === 'rollback');
   const steps: RolloutStep[] = [];
   let last: { step: RolloutStep; end: number } | undefined;
   for (const entry of entries) {
@@ -117,15 +127,11 @@ export function describeTimeline(
   return { steps, gates };
 }
 
-function stepOf(entry: TimelineEntry): string {
+function stepOfFile(entry: TimelineEntry): string {
   if (entry.service === null) return 'probe';
   // The role's argument check runs before its first task, from the playbook that includes the role.
   if (entry.action === 'validate_argument_spec') return 'preflight';
   return STEP_OF_FILE[entry.file] ?? entry.file;
-}
-
-function isStepFailure(entry: TimelineEntry): boolean {
-  return entry.status !== 'ok' && !(entry.action === 'fail' && stepOf(entry) === 'rollback');
 }
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
