@@ -29,6 +29,7 @@ const components = [
   'systemd',
   'rsync',
   'openssh-server',
+  'chromium',
   'apt architecture arm64',
   'docker-buildx',
   'cosign',

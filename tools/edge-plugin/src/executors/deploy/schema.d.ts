@@ -26,7 +26,7 @@ export interface DeployExecutorOptions {
   keepReleases?: number;
   /** More variables for the role (edge_service_*). */
   extraVars?: Record<string, unknown>;
-  /** Where the JSON report goes (default dist/<project>/deploy-report.json). */
+  /** Where the JSON report goes (default dist/<project>/deploy-report.json); its page goes beside it (.html). */
   report?: string;
   /** Print the JSON report on stdout after the summary. */
   json?: boolean;

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { logger } from '../../../lib/logger';
+import { renderDeployHtml } from '../../../lib/report-html/render-deploy-html';
+import { htmlPathOf, writeHtmlReport } from '../../../lib/report-html/write-html-report';
 import { ansibleArgs, type NormalizedDeployOptions, type ServiceDeploy } from './ansible-args';
 import { resolveDeployArtifacts } from './deploy-artifacts';
 import { isDeploySuccessful, summarizeReport } from './deploy-report';
@@ -50,6 +52,10 @@ export async function runRollout(rollout: readonly NormalizedDeployOptions[]): P
     };
     await mkdir(dirname(reportFile), { recursive: true });
     await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    await writeHtmlReport(
+      htmlPathOf(reportFile),
+      renderDeployHtml([report], { inventory: options.inventories.join(', ') }),
+    );
     reports.push(report);
   }
   printSummary(options, reports);
