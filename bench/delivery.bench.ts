@@ -21,13 +21,13 @@ import { fleetDown, fleetUp, type FleetInventory, type InventoryHost } from '../
 import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
 import { reportError } from '../tools/edge-plugin/src/lib/errors';
 import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
-import { recordExecutables } from '../tools/edge-plugin/src/executors/bundle/lib/executables-record';
-import { hashFile } from '../tools/edge-plugin/src/executors/bundle/lib/runtime-cache';
-import { readPinnedRuntime } from '../tools/edge-plugin/src/executors/bundle/lib/runtime-version';
 import type { DeployExecutorOptions } from '../tools/edge-plugin/src/executors/deploy/schema';
 import { runDeployBatch } from '../tools/edge-plugin/src/executors/deploy/test/deploy-batch';
 import { execOnNode, readReceivedBytes } from '../tools/edge-plugin/src/executors/deploy/test/fleet-helpers';
-import { writeReleaseVariant } from '../tools/edge-plugin/src/executors/deploy/test/release-variants';
+import {
+  copyBuiltExecutable,
+  writeReleaseVariant,
+} from '../tools/edge-plugin/src/executors/deploy/test/release-variants';
 import { commitAll, copyWorkspaceToThrowawayRepo } from '../tools/edge-plugin/src/testing/workspace-copy';
 
 const WORKSPACE_ROOT = join(__dirname, '..');
@@ -129,25 +129,7 @@ async function snapshotBuild(workDir: string): Promise<{ root: string; gatewayDi
   }
   // The gateway as the bundle target built it, with its part of the build record.
   const gatewayDir = join(workDir, `${GATEWAY}-built`);
-  const executable = `${GATEWAY}-linux-arm64`;
-  await mkdir(join(gatewayDir, 'bin'), { recursive: true });
-  await copyFile(
-    join(WORKSPACE_ROOT, 'dist', GATEWAY, 'bin', executable),
-    join(gatewayDir, 'bin', executable),
-  );
-  const manifest = JSON.parse(
-    await readFile(join(WORKSPACE_ROOT, 'packages', GATEWAY, 'package.json'), 'utf8'),
-  );
-  await recordExecutables(
-    gatewayDir,
-    {
-      service: GATEWAY,
-      version: manifest.version,
-      revision: undefined,
-      node: readPinnedRuntime(WORKSPACE_ROOT).version,
-    },
-    [{ arch: 'arm64', file: join(gatewayDir, 'bin', executable), bytes: 0 }],
-  );
+  await copyBuiltExecutable(WORKSPACE_ROOT, GATEWAY, 'arm64', gatewayDir);
   return { root, gatewayDir };
 }
 

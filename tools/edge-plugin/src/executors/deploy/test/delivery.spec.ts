@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
 import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../../lib/run-command';
-import { recordExecutables } from '../../bundle/lib/executables-record';
 import { hashFile } from '../../bundle/lib/runtime-cache';
-import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 import type { NodeOutcome } from '../lib/deploy-report';
 import type { DeployReport } from '../lib/print-summary';
 import { runDeployBatch } from './deploy-batch';
 import { execOnNode, getJson, readReceivedBytes, WORKSPACE_ROOT } from './fleet-helpers';
-import { START_FAILURE_MESSAGE, writeReleaseVariant } from './release-variants';
+import { readBuildRecord } from '../../../lib/build-record';
+import { copyBuiltExecutable, START_FAILURE_MESSAGE, writeReleaseVariant } from './release-variants';
 
 /*
  * Incremental delivery on a real fleet of two amd64 systemd nodes (the architecture does not matter here;
@@ -90,31 +89,16 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
       cwd: WORKSPACE_ROOT,
       stream: true,
     });
-    const packageVersion = (service: string) =>
-      readFile(join(WORKSPACE_ROOT, 'packages', service, 'package.json'), 'utf8').then(
-        (text) => JSON.parse(text).version as string,
-      );
     // The gateway as the bundle target built it, copied so a rebuild elsewhere cannot change it.
     artifacts.gateway = join(workDir, 'gateway');
-    await mkdir(join(artifacts.gateway, 'bin'), { recursive: true });
-    const gatewayFile = join(artifacts.gateway, 'bin', `${GATEWAY}-linux-x64`);
-    await copyFile(join(WORKSPACE_ROOT, 'dist', GATEWAY, 'bin', `${GATEWAY}-linux-x64`), gatewayFile);
-    await recordExecutables(
-      artifacts.gateway,
-      {
-        service: GATEWAY,
-        version: await packageVersion(GATEWAY),
-        revision: undefined,
-        node: readPinnedRuntime(WORKSPACE_ROOT).version,
-      },
-      [{ arch: 'x64', file: gatewayFile, bytes: 0 }],
-    );
+    await copyBuiltExecutable(WORKSPACE_ROOT, GATEWAY, 'x64', artifacts.gateway);
     // Unique per run: a reused fleet keeps releases, and each step must bring a release new to the nodes.
     const run = Date.now();
     versions = {
       ...{ v1: `1.0.0-d1.${run}`, v2: `1.0.0-d2.${run}`, v3: `1.0.0-d3.${run}`, v4: `1.0.0-d4.${run}` },
       throws: `1.0.0-d5.${run}`,
-      gateway: await packageVersion(GATEWAY),
+      // The version the copied gateway was built with: the one its record names.
+      gateway: readBuildRecord(artifacts.gateway)!.version,
     };
     const variant = {
       workspaceRoot: WORKSPACE_ROOT,

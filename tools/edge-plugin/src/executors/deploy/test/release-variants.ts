@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SeaArch } from '../../bundle/lib/arch';
 import { ensureRuntimes } from '../../bundle/lib/fetch-runtime';
@@ -80,4 +80,28 @@ export async function writeReleaseVariant(variant: ReleaseVariant): Promise<stri
   const node = readPinnedRuntime(workspaceRoot).version;
   await recordExecutables(artifactDir, { service, version, revision: undefined, node }, built);
   return artifactDir;
+}
+
+/**
+ * One executable the bundle target built (dist/<service>/bin), copied into <toDir>/bin so a rebuild elsewhere
+ * cannot change it under a test, with the bundle's part of the build record for that file alone. Returns the
+ * copy's path.
+ */
+export async function copyBuiltExecutable(
+  workspaceRoot: string,
+  service: string,
+  arch: SeaArch,
+  toDir: string,
+): Promise<string> {
+  const name = `${service}-linux-${arch}`;
+  const copy = join(toDir, 'bin', name);
+  await mkdir(join(toDir, 'bin'), { recursive: true });
+  await copyFile(join(workspaceRoot, 'dist', service, 'bin', name), copy);
+  const manifest = JSON.parse(
+    await readFile(join(workspaceRoot, 'packages', service, 'package.json'), 'utf8'),
+  ) as { version: string };
+  const node = readPinnedRuntime(workspaceRoot).version;
+  const facts = { service, version: manifest.version, revision: undefined, node };
+  await recordExecutables(toDir, facts, [{ arch, file: copy, bytes: 0 }]);
+  return copy;
 }
