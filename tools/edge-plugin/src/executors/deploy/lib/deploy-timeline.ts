@@ -43,6 +43,7 @@ export interface HealthGateResult {
 const STEP_OF_FILE: Record<string, string> = {
   'start-record': 'preflight',
   'check-artifact': 'preflight',
+  'check-coverage': 'preflight',
   preflight: 'preflight',
   install: 'install',
   'load-image': 'install',
@@ -54,7 +55,13 @@ const STEP_OF_FILE: Record<string, string> = {
 };
 
 /** settled.yml and what it imports: the no-op decision of deploy.yml's first play. */
-const CHECK_FILES = new Set(['settled', 'start-record', 'check-artifact', 'report-in-place']);
+const CHECK_FILES = new Set([
+  'settled',
+  'start-record',
+  'check-artifact',
+  'check-coverage',
+  'report-in-place',
+]);
 
 /** Tasks of one step further apart than this ran in two passes (the check play, then the rollout play). */
 const GAP_SECONDS = 2;
