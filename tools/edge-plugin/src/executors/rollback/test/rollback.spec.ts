@@ -181,15 +181,18 @@ describe('rollback on a real amd64 fleet', { timeout: 60 * MINUTES }, () => {
   describe('across a change of delivery (telemetry-gateway: executable and image, podman on the nodes)', () => {
     let artifactDir: string;
 
-    async function deployGateway(delivery?: 'binary'): Promise<string> {
+    /** A deploy of the gateway's executable ('binary') or image (its marker's delivery); its release id. */
+    async function deployGateway(delivery?: 'binary', failing?: { version: string }): Promise<string> {
       const report = join(workDir, 'gateway.json');
       const options = {
         ...(delivery ? { delivery } : {}),
         ...{ inventory: inventory.path, artifactDir, report, healthTimeout: 60, stabilityWindow: 2 },
+        // A version the build does not report: /version never matches, so the gate fails and the deploy rolls back.
+        ...(failing ? { version: failing.version, healthTimeout: 8 } : {}),
       };
       const { result, output } = await captureOutput(() => deployExecutor(options, contextFor(GATEWAY)));
       const { nodes } = await readReport(report);
-      assert.equal(result.success, true, output);
+      assert.equal(result.success, !failing, output);
       return nodes[0]!.release;
     }
 
@@ -243,5 +246,51 @@ describe('rollback on a real amd64 fleet', { timeout: 60 * MINUTES }, () => {
       );
       await assertServes('container', container);
     });
+
+    it("a deploy across a change of delivery that fails its gate: the deploy's own rollback leaves the node serving", async () => {
+      // The node runs the image: a failing executable's socket unit must not keep the port from the container.
+      const container = (await statusRows(inventory.path, GATEWAY, 1))[0]!.release;
+      await deployGateway('binary', { version: '9.9.9-bad-binary' });
+      await assertServes('container', container);
+      // The node runs the executable: a failing image must not leave it without the socket unit it Requires=.
+      const back = await rollback(GATEWAY);
+      assert.equal(back.exitCode, 0, describeRun(back));
+      const binary = back.report!.rows[0]!.to;
+      await deployGateway(undefined, { version: '9.9.9-bad-image' });
+      await assertServes('binary', binary);
+    });
+  });
+
+  it('a rollback interrupted by a node killed mid-switch: after restart it runs one complete release; a rerun converges', async () => {
+    const canary = inventory.hosts[0]!;
+    const link = `/opt/edgeship/${HELLO}/current`;
+    const readCurrent = () => execOnNode(canary.container, ['readlink', link]).then((text) => text.trim());
+    const from = await readCurrent();
+    const running = rollback(HELLO, '--to', versions.v2, '--health-timeout', '20');
+    // Killed the moment the canary's link switches, while its unit restarts (or after 30 s, wherever it is).
+    const deadline = Date.now() + 30_000;
+    while ((await readCurrent().catch(() => from)) === from && Date.now() < deadline)
+      await new Promise((done) => setTimeout(done, 100));
+    await runCommand('docker', ['kill', canary.container]);
+    const interrupted = await running;
+    assert.equal(interrupted.exitCode, 1, describeRun(interrupted));
+    await runCommand('docker', ['start', canary.container]);
+    // Booted again: whatever `current` names is complete, and it is what the unit runs.
+    const until = Date.now() + 2 * MINUTES;
+    for (;;) {
+      const current = await readCurrent().catch(() => '');
+      const env = await execOnNode(canary.container, ['cat', `${link}/release.env`]).catch(() => '');
+      const version = /^EDGESHIP_VERSION=(.*)$/m.exec(env)?.[1];
+      const served = await getJson(canary.publishedPorts.get(8101)!, '/version').catch(() => undefined);
+      if (current && version && served?.body?.version === version) break;
+      assert.ok(
+        Date.now() < until,
+        `${canary.name} after restart: current ${current}, serves ${served?.body?.version}`,
+      );
+      await new Promise((done) => setTimeout(done, 1000));
+    }
+    const rerun = await rollback(HELLO, '--to', versions.v2);
+    assert.equal(rerun.exitCode, 0, describeRun(rerun));
+    assert.deepEqual(await readVersions(8101), [versions.v2, versions.v2]);
   });
 });
