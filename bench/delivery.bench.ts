@@ -21,11 +21,13 @@ import { fleetDown, fleetUp, type FleetInventory, type InventoryHost } from '../
 import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
 import { reportError } from '../tools/edge-plugin/src/lib/errors';
 import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
-import { hashFile } from '../tools/edge-plugin/src/executors/bundle/lib/runtime-cache';
 import type { DeployExecutorOptions } from '../tools/edge-plugin/src/executors/deploy/schema';
 import { runDeployBatch } from '../tools/edge-plugin/src/executors/deploy/test/deploy-batch';
 import { execOnNode, readReceivedBytes } from '../tools/edge-plugin/src/executors/deploy/test/fleet-helpers';
-import { writeReleaseVariant } from '../tools/edge-plugin/src/executors/deploy/test/release-variants';
+import {
+  copyBuiltExecutable,
+  writeReleaseVariant,
+} from '../tools/edge-plugin/src/executors/deploy/test/release-variants';
 import { commitAll, copyWorkspaceToThrowawayRepo } from '../tools/edge-plugin/src/testing/workspace-copy';
 
 const WORKSPACE_ROOT = join(__dirname, '..');
@@ -125,16 +127,9 @@ async function snapshotBuild(workDir: string): Promise<{ root: string; gatewayDi
     const bundle = join('dist', service, 'bundle', 'main.js');
     await copyFile(join(WORKSPACE_ROOT, bundle), join(root, bundle));
   }
-  // The gateway as the bundle target built it, with the SHA256SUMS that stands in for the build's manifest.
+  // The gateway as the bundle target built it, with its part of the build record.
   const gatewayDir = join(workDir, `${GATEWAY}-built`);
-  const executable = `${GATEWAY}-linux-arm64`;
-  await mkdir(join(gatewayDir, 'bin'), { recursive: true });
-  await copyFile(
-    join(WORKSPACE_ROOT, 'dist', GATEWAY, 'bin', executable),
-    join(gatewayDir, 'bin', executable),
-  );
-  const sum = await hashFile(join(gatewayDir, 'bin', executable));
-  await writeFile(join(gatewayDir, 'bin', 'SHA256SUMS'), `${sum}  ${executable}\n`);
+  await copyBuiltExecutable(WORKSPACE_ROOT, GATEWAY, 'arm64', gatewayDir);
   return { root, gatewayDir };
 }
 

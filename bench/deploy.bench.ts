@@ -137,10 +137,8 @@ async function benchBinary(workDir: string, record: (figures: DeployFigures) => 
     const executable = `${BINARY.service}-linux-arm64`;
     const base = join(workDir, 'base');
     await mkdir(join(base, 'bin'), { recursive: true });
-    await copyFile(
-      join(WORKSPACE_ROOT, 'dist', BINARY.service, 'bin', executable),
-      join(base, 'bin', executable),
-    );
+    for (const file of [executable, 'executables.json'])
+      await copyFile(join(WORKSPACE_ROOT, 'dist', BINARY.service, 'bin', file), join(base, 'bin', file));
     const common = { mode: 'binary' as const, inventory, service: BINARY };
     // The starting point, not a figure: every node runs the release the bundle target built.
     await measureDeploy({
@@ -181,7 +179,8 @@ async function benchBinary(workDir: string, record: (figures: DeployFigures) => 
 /** The image target's output of a throwaway copy of the workspace, copied into `into`. */
 async function buildImageIn(root: string, into: string): Promise<string> {
   await runCommand('npx', ['nx', 'run', `${CONTAINER.service}:image`], { cwd: root, stream: true });
-  for (const part of ['image', 'bin']) {
+  // The pruned lockfile too: release makes the SBOM it signs with the build record from it.
+  for (const part of ['image', 'bin', 'lock']) {
     await cp(join(root, 'dist', CONTAINER.service, part), join(into, part), { recursive: true });
   }
   return into;

@@ -1,9 +1,21 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, type FleetUpResult } from '../../tools/edge-fleet/src/index';
 import { testFleetName } from '../../tools/edge-fleet/test/test-fleet-name';
+import type { BuildRecord } from '../../tools/edge-plugin/src/lib/build-record';
 import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
 import { commitAll, copyWorkspaceToThrowawayRepo } from '../../tools/edge-plugin/src/testing/workspace-copy';
 import {
@@ -133,6 +145,116 @@ describe(
         assert.equal(version.name, SERVICE, node);
         assert.equal(version.version, '0.1.0', node);
       }
+    });
+
+    it('in CI, refuses a changed executable, an unsigned build, a foreign signature, a missing record and an uncovered arch before any node changes', async () => {
+      assert.ok(report && fleet, 'no pipeline report (previous test)');
+      const dist = join(root, 'dist', SERVICE);
+      const backup = join(root, '.edgeship', 'dist-released');
+      cpSync(dist, backup, { recursive: true });
+      const restore = () => {
+        rmSync(dist, { recursive: true, force: true });
+        cpSync(backup, dist, { recursive: true });
+      };
+      const nodeReleases = () =>
+        Promise.all(
+          fleet!.inventory.hosts.map(
+            async (host) =>
+              (
+                await runCommand('docker', [
+                  'exec',
+                  host.container,
+                  'ls',
+                  `/opt/edgeship/${SERVICE}/releases`,
+                ])
+              ).stdout,
+          ),
+        );
+      const before = await nodeReleases();
+      const deploy = () =>
+        runNx(
+          root,
+          ['run', `${SERVICE}:deploy`, '--excludeTaskDependencies', `--inventory=${fleet!.inventoryPath}`],
+          { CI: 'true', COSIGN_PASSWORD: '' },
+        );
+      const refusedBeforeAnsible = (pattern: RegExp) => {
+        const run = deploy();
+        assert.notEqual(run.code, 0, run.output);
+        assert.match(run.output, pattern);
+        assert.doesNotMatch(run.output, /PLAY \[/, 'refused before ansible-playbook ran');
+      };
+      const record = join(dist, 'bin', 'executables.json');
+      const editRecord = (file: string, change: (document: BuildRecord) => void) => {
+        const document = JSON.parse(readFileSync(file, 'utf8')) as BuildRecord;
+        change(document);
+        writeFileSync(file, JSON.stringify(document, null, 2));
+      };
+      const scratch = mkdtempSync(join(tmpdir(), 'edgeship-e2e-trust-'));
+      try {
+        // Changed after the release, its checksum regenerated to match: only the signature can tell.
+        const executable = join(dist, 'bin', `${SERVICE}-linux-arm64`);
+        appendFileSync(executable, 'changed after the release');
+        const sha256 = createHash('sha256').update(readFileSync(executable)).digest('hex');
+        editRecord(record, (document) => {
+          document.executables.find((entry) => entry.arch === 'arm64')!.sha256 = sha256;
+        });
+        refusedBeforeAnsible(/no longer holds the build that was released/);
+        restore();
+
+        rmSync(join(dist, 'build.json.sig'));
+        refusedBeforeAnsible(/build\.json is not signed .*signatures are required \(in CI\)/);
+        restore();
+
+        await runCommand('cosign', ['generate-key-pair', `--output-key-prefix=${join(scratch, 'foreign')}`], {
+          env: { ...process.env, COSIGN_PASSWORD: '' },
+        });
+        await runCommand(
+          'cosign',
+          [
+            ...['sign-blob', `--key=${join(scratch, 'foreign.key')}`, '--tlog-upload=false', '--yes'],
+            ...[`--output-signature=${join(dist, 'build.json.sig')}`, join(dist, 'build.json')],
+          ],
+          { env: { ...process.env, COSIGN_PASSWORD: '' } },
+        );
+        refusedBeforeAnsible(/build\.json\.sig does not verify against the trust anchor/);
+        restore();
+
+        rmSync(record);
+        refusedBeforeAnsible(/e2e-probe has no build here\. Build it: nx run e2e-probe:bundle/);
+        restore();
+
+        // Signed by the project key, but for amd64 only: the nodes are arm64. Refused in the probe play.
+        for (const file of [record, join(dist, 'build.json')])
+          editRecord(file, (document) => {
+            document.executables = document.executables.filter((entry) => entry.arch !== 'arm64');
+          });
+        await runCommand(
+          'cosign',
+          [
+            ...['sign-blob', `--key=${join(root, '.edgeship', 'keys', 'cosign.key')}`, '--tlog-upload=false'],
+            ...['--yes', `--output-signature=${join(dist, 'build.json.sig')}`, join(dist, 'build.json')],
+          ],
+          { env: { ...process.env, COSIGN_PASSWORD: KEY_PASSWORD } },
+        );
+        const uncovered = deploy();
+        assert.notEqual(uncovered.code, 0, uncovered.output);
+        assert.match(uncovered.output, /e2e-probe: the build record has no binary artifact for arm64/);
+        restore();
+        assert.deepEqual(await nodeReleases(), before, 'no node changed');
+        // The control: the released build itself deploys (already in place: nothing to do).
+        const control = deploy();
+        assert.equal(control.code, 0, control.output);
+        assert.match(control.output, /build record signature verified/);
+      } finally {
+        restore();
+        rmSync(backup, { recursive: true, force: true });
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      const manifest = JSON.parse(readFileSync(join(root, 'packages', SERVICE, 'package.json'), 'utf8'));
+      for (const [node, port] of Object.entries(
+        readPublishedPorts(fleet.inventoryPath, manifest.edgeship.port),
+      ))
+        assert.equal((await fetchJson(`http://127.0.0.1:${port}/version`)).version, '0.1.0', node);
     });
   },
 );

@@ -73,11 +73,15 @@ export function readPipelineReport(run: CliRun): PipelineReport {
   return report;
 }
 
-export function runNx(root: string, args: string[]): { code: number | null; output: string } {
+export function runNx(
+  root: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { code: number | null; output: string } {
   const result = spawnSync(join(root, 'node_modules/.bin/nx'), args, {
     cwd: root,
     encoding: 'utf8',
-    env: nxEnv(),
+    env: nxEnv(env),
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, output: result.stdout + result.stderr };

@@ -12,7 +12,9 @@ describe('parseStartArgs', () => {
       json: false,
       inventory: undefined,
       projects: undefined,
+      allowUnsigned: false,
     });
+    assert.equal(parseStartArgs(['--allow-unsigned']).allowUnsigned, true);
   });
 
   it('reads an inventory and a project list', () => {

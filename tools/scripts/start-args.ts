@@ -9,6 +9,7 @@ export interface StartOptions {
   arch: 'arm64' | 'amd64';
   projects?: string;
   json: boolean;
+  allowUnsigned: boolean;
 }
 
 export const START_HELP = `npm start [-- options]: the one-command edge deployment
@@ -25,6 +26,9 @@ Options:
   --arch A           arm64 (default: genuine aarch64 under QEMU) or amd64, for a new local fleet
   --projects A,B     only these services (default: every service)
   --json             print the JSON report after the table
+  --allow-unsigned   deploy builds that were not released (signed) even in CI; the local fleet only.
+                     Outside CI the local fleet takes unsigned builds anyway; every other inventory
+                     requires a signed build record (nx run <svc>:release)
   -h, --help         this text`;
 
 export function parseStartArgs(argv: readonly string[]): StartOptions {
@@ -40,6 +44,7 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
         arch: { type: 'string', default: 'arm64' },
         projects: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'allow-unsigned': { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -66,6 +71,7 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
     arch: values.arch,
     projects: values.projects,
     json: values.json!,
+    allowUnsigned: values['allow-unsigned']!,
   };
 }
 

@@ -1,10 +1,13 @@
 // `npm start`: fleet up (if needed) → Nx builds what deploy depends on, in parallel → one rollout of every
-// service (the deploy executor's batch implementation) → one summary table and dist/deploy-report.json.
+// service (the deploy executor's batch implementation) → one summary table, dist/deploy-report.json and the
+// same report as a page, dist/deploy-report.html.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fleetUp } from '../edge-fleet/src';
+import type { DeployReport } from '../edge-plugin/src/executors/deploy/lib/print-summary';
 import { reportError } from '../edge-plugin/src/lib/errors';
 import { logger, timedStep } from '../edge-plugin/src/lib/logger';
+import { renderDeployHtml } from '../edge-plugin/src/lib/report-html/render-deploy-html';
 import { runCommand } from '../edge-plugin/src/lib/run-command';
 import { DEPLOY_DEPENDS_ON } from '../edge-plugin/src/plugins/plugin';
 import { listServices } from './list-services';
@@ -12,13 +15,8 @@ import { parseStartArgs, selectServices, START_HELP, type StartOptions } from '.
 
 const workspaceRoot = resolve(__dirname, '..', '..');
 
-interface ServiceReport {
-  service: string;
-  version: string;
-  success: boolean;
-  seconds: number;
-  nodes: { node: string; arch: string; version: string; health: string; seconds: number; error?: string }[];
-}
+/** What the deploy executor wrote for a service (dist/<svc>/deploy-report.json). */
+type ServiceReport = DeployReport;
 
 async function main(options: StartOptions): Promise<number> {
   const started = Date.now();
@@ -41,7 +39,17 @@ async function main(options: StartOptions): Promise<number> {
   const deploy =
     build.exitCode === 0
       ? await timedStep(`deploy ${services.join(', ')} to ${inventory}`, () =>
-          nx(['run-many', '-t', 'deploy', projects, '--excludeTaskDependencies', `--inventory=${inventory}`]),
+          nx([
+            ...[
+              'run-many',
+              '-t',
+              'deploy',
+              projects,
+              '--excludeTaskDependencies',
+              `--inventory=${inventory}`,
+            ],
+            ...(options.allowUnsigned ? ['--allowUnsigned'] : []),
+          ]),
         )
       : build;
   const reports = services.map(readServiceReport);
@@ -53,10 +61,11 @@ async function main(options: StartOptions): Promise<number> {
   };
   mkdirSync(join(workspaceRoot, 'dist'), { recursive: true });
   writeFileSync(join(workspaceRoot, 'dist/deploy-report.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(workspaceRoot, 'dist/deploy-report.html'), renderDeployHtml(reports, { inventory }));
   printSummary(reports);
   if (options.json) console.log(JSON.stringify(report, null, 2));
   logger.info(
-    `${report.success ? '✔ deployed' : '✖ deploy failed'} in ${report.seconds.toFixed(0)} s; report: dist/deploy-report.json`,
+    `${report.success ? '✔ deployed' : '✖ deploy failed'} in ${report.seconds.toFixed(0)} s; report: dist/deploy-report.json, dist/deploy-report.html`,
   );
   return report.success ? 0 : 1;
 }
@@ -70,7 +79,8 @@ async function bringUpLocalFleet(options: StartOptions): Promise<string> {
 
 function readServiceReport(service: string): ServiceReport {
   const file = join(workspaceRoot, 'dist', service, 'deploy-report.json');
-  if (!existsSync(file)) return { service, version: '', success: false, seconds: 0, nodes: [] };
+  if (!existsSync(file))
+    return { service, version: '', rollout: [service], success: false, exitCode: 1, seconds: 0, nodes: [] };
   return JSON.parse(readFileSync(file, 'utf8')) as ServiceReport;
 }
 

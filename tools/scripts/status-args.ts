@@ -20,6 +20,7 @@ Options:
   --limit PATTERN    only these nodes (Ansible --limit)
   --history N        also the last N deploy/rollback records per node and service
   --json             print JSON instead of the table
+  --html FILE        also write the status as a self-contained HTML page
   -h, --help         this text`;
 
 export function parseStatusArgs(argv: readonly string[]): StatusCommandOptions {
@@ -35,6 +36,7 @@ export function parseStatusArgs(argv: readonly string[]): StatusCommandOptions {
         limit: { type: 'string' },
         history: { type: 'string', default: '0' },
         json: { type: 'boolean', default: false },
+        html: { type: 'string' },
         verbose: { type: 'boolean', default: false },
       },
       strict: true,
@@ -63,6 +65,7 @@ export function parseStatusArgs(argv: readonly string[]): StatusCommandOptions {
     limit: values.limit,
     history: Number(values.history),
     json: values.json,
+    html: values.html,
     verbose: values.verbose,
   };
 }

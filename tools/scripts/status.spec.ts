@@ -54,4 +54,9 @@ describe('npm run status: bad input', () => {
     assert.throws(() => parseStatusArgs(['--history', 'x']), /--history is "x"/);
     assert.throws(() => parseStatusArgs(['--nope']), /npm run status: arguments .*--help/);
   });
+
+  it('parseStatusArgs: --html names the page to write; none by default', () => {
+    assert.equal(parseStatusArgs(['--html', 'dist/status.html']).html, 'dist/status.html');
+    assert.equal(parseStatusArgs([]).html, undefined);
+  });
 });

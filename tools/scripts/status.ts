@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { normalizeStatusOptions } from '../edge-plugin/src/executors/status/lib/normalize-status-options';
 import { printStatus } from '../edge-plugin/src/executors/status/lib/print-status';
 import { runStatus } from '../edge-plugin/src/executors/status/lib/run-status';
+import { writeStatusHtml } from '../edge-plugin/src/executors/status/lib/write-status-html';
 import { reportError } from '../edge-plugin/src/lib/errors';
 import { listServices } from './list-services';
 import { selectServices } from './start-args';
@@ -26,11 +27,13 @@ async function main(options: StatusCommandOptions): Promise<number> {
   } as unknown as ExecutorContext;
   // Paths on the command line are the caller's, not the workspace's.
   const inventory = options.inventory ? resolve(options.inventory) : undefined;
+  const html = options.html ? resolve(options.html) : undefined;
   const normalized = services.map((projectName) =>
-    normalizeStatusOptions({ ...options, inventory }, { ...context, projectName }),
+    normalizeStatusOptions({ ...options, inventory, html }, { ...context, projectName }),
   );
   const report = await runStatus(normalized);
   printStatus(report, normalized[0]!);
+  await writeStatusHtml(report, normalized[0]!);
   return report.success ? 0 : 1;
 }
 

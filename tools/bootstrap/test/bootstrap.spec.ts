@@ -28,6 +28,8 @@ const components = [
   'libgcc-s1-arm64-cross',
   'systemd',
   'rsync',
+  'openssh-server',
+  'chromium',
   'apt architecture arm64',
   'docker-buildx',
   'cosign',

@@ -7,7 +7,7 @@ import { ensureRuntimes } from './lib/fetch-runtime';
 import { describeNativeAddons, findNativeAddons, listProductionPackages } from './lib/native-addons';
 import { normalizeOptions, resolveOutputDir, type NormalizedBundleOptions } from './lib/normalize-options';
 import { refusePinoTransports } from './lib/pino-transports';
-import { writeChecksums } from './lib/checksums';
+import { recordExecutables } from './lib/executables-record';
 import { createWorkDir, promoteOutputs, removeOutputs } from './lib/outputs';
 import { runEsbuild } from './lib/run-esbuild';
 import { resolveSourceRevision } from './lib/source-revision';
@@ -40,14 +40,19 @@ export default async function bundleExecutor(
     for (const warning of bundle.warnings) logger.warn(warning);
     refusePinoTransports(normalized.project, bundle.inputFiles, normalized.workspaceRoot);
     const executables = external.length > 0 ? [] : await buildExecutables(normalized, workDir, bundleFile);
-    if (executables.length > 0) {
-      await writeChecksums(
-        join(workDir, 'bin'),
-        executables.map((built) => built.file),
-      );
-      // Before promotion: an executable that breaks the runtime contract never reaches dist/.
-      if (normalized.checkContract) await verifyContract(contractTarget(normalized, executables));
-    }
+    await recordExecutables(
+      workDir,
+      {
+        service: normalized.project,
+        version: normalized.version,
+        revision,
+        node: normalized.runtime.version,
+      },
+      executables,
+    );
+    // Before promotion: an executable that breaks the runtime contract never reaches dist/.
+    if (executables.length > 0 && normalized.checkContract)
+      await verifyContract(contractTarget(normalized, executables));
     await promoteOutputs(workDir, normalized.outputDir);
     await reportOutputs(normalized, [bundleFile, ...executables.map((built) => built.file)], workDir);
     logger.done(

@@ -11,8 +11,10 @@ export interface DeployExecutorOptions {
   serial?: string | number | (string | number)[];
   /** Share of failed nodes, in percent, above which the rollout stops (default 0: any failure stops it). */
   maxFailPercentage?: number;
-  /** The version the build being deployed reports on /version, a semver version (default: the service's package.json version). */
+  /** The version the build being deployed reports on /version, a semver version (default: the build record's). */
   version?: string;
+  /** Deploy a build that is not signed, or whose signature is stale: the local fleet only. */
+  allowUnsigned?: boolean;
   /** Overrides the delivery of the service's package.json marker. */
   delivery?: 'binary' | 'container';
   /** What container delivery does where podman cannot run (default binary). */
@@ -24,7 +26,7 @@ export interface DeployExecutorOptions {
   keepReleases?: number;
   /** More variables for the role (edge_service_*). */
   extraVars?: Record<string, unknown>;
-  /** Where the JSON report goes (default dist/<project>/deploy-report.json). */
+  /** Where the JSON report goes (default dist/<project>/deploy-report.json); its page goes beside it (.html). */
   report?: string;
   /** Print the JSON report on stdout after the summary. */
   json?: boolean;

@@ -6,6 +6,7 @@ import { logger } from '../../lib/logger';
 import { listProductionPackages } from '../bundle/lib/native-addons';
 import { formatEpoch } from './lib/buildx-args';
 import { createImageWorkDir } from './lib/build-context';
+import { resolveBuilder, type ResolvedBuilder } from './lib/builder';
 import { buildPlatformImage } from './lib/build-platform';
 import { writeImageRecord, type ImageRecord } from './lib/image-record';
 import { normalizeImageOptions, type NormalizedImageOptions } from './lib/normalize-options';
@@ -22,6 +23,7 @@ export default async function imageExecutor(
   try {
     const normalized = normalizeImageOptions(options, context);
     await checkTools(IMAGE_TOOLS);
+    const builder = normalized.builder ? await checkBuilder(normalized) : undefined;
     // Outputs of an earlier run go first: after a failure, dist/ holds no image of other sources.
     await rm(normalized.outputDir, { recursive: true, force: true });
     workDir = await createImageWorkDir(normalized.workspaceRoot, normalized.project);
@@ -39,6 +41,7 @@ export default async function imageExecutor(
         source,
         workDir,
         outputDir,
+        builder,
       );
       images.push(image);
       base[platform.platform] = baseTag;
@@ -73,6 +76,14 @@ export default async function imageExecutor(
   } finally {
     if (workDir) await rm(workDir, { recursive: true, force: true });
   }
+}
+
+async function checkBuilder(options: NormalizedImageOptions): Promise<ResolvedBuilder> {
+  const builder = await resolveBuilder(options.builder!, `${options.projectRoot} image options`);
+  logger.step(
+    `builder ${builder.name}: ${builder.driver} driver${builder.engine ? `, images built and read in engine ${builder.engine}` : ''}`,
+  );
+  return builder;
 }
 
 /** What the image is made of: the project, the workspace libraries it uses, the root manifest. */

@@ -1,7 +1,7 @@
 export interface ImageExecutorOptions {
   /** linux/arm64 and/or linux/amd64; default both, arm64 first. */
   platforms?: string[];
-  /** Name of a buildx builder (`docker buildx create --name … --append …`): passed as --builder. */
+  /** A docker context (e.g. an ARM64 host over ssh; its engine builds) or a buildx builder; checked before any build. */
   builder?: string;
   /** Local image repository; tags are <repository>:<version>-<arch>. Default edgeship/<project>. */
   repository?: string;

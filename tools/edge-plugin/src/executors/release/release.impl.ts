@@ -13,7 +13,9 @@ import { normalizeReleaseOptions, type NormalizedReleaseOptions } from './lib/no
 import { createManifestList, moveTag, pushArchive } from './lib/publish';
 import { checkRegistryReachable, createAuthConfig, stagingTag } from './lib/registry';
 import { buildReleaseRecord, writeReleaseRecord } from './lib/release-record';
+import { signBuild } from './lib/sign-build';
 import { ensureKeyPair, signImage, verifyImage } from './lib/signing';
+import { hashFile } from '../bundle/lib/runtime-cache';
 import type { ReleaseExecutorOptions } from './schema';
 
 const RELEASE_TOOLS = [
@@ -96,6 +98,16 @@ export default async function releaseExecutor(
       });
       if (!verified)
         throw new Error(`cosign verified no signature by ${keys.publicKey} on ${name}@${listDigest}`);
+      const digests = Object.fromEntries(images.map((image) => [image.platform, image.manifestDigest]));
+      const signed = await timedStep('sign the build record (cosign sign-blob) with its SBOM', () =>
+        signBuild({
+          workspaceRoot: normalized.workspaceRoot,
+          distDir: normalized.distDir,
+          keys,
+          password: normalized.keyPassword,
+          released: digests,
+        }),
+      );
       // Everything the tags will point at is pushed, listed and signed: now (and only now) move them.
       for (const image of images) {
         await moveTag(
@@ -116,7 +128,9 @@ export default async function releaseExecutor(
         repository: normalized.repository,
         tag,
         manifestDigest: listDigest,
-        digests: Object.fromEntries(images.map((image) => [image.platform, image.manifestDigest])),
+        digests,
+        build: { file: 'build.json', sha256: await hashFile(signed.recordFile) },
+        sbom: signed.record.sbom!,
         tags: moved,
         signature: {
           verified,

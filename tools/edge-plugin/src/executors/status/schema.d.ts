@@ -11,5 +11,7 @@ export interface StatusExecutorOptions {
   history?: number;
   /** Print JSON instead of the table. */
   json?: boolean;
+  /** Also write the status as a self-contained HTML page to this file (relative to the workspace root). */
+  html?: string;
   verbose?: boolean;
 }

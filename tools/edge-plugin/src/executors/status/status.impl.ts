@@ -4,10 +4,14 @@ import { runBatch, type BatchResults } from '../../lib/run-batch';
 import { normalizeStatusOptions, statusKey } from './lib/normalize-status-options';
 import { printStatus } from './lib/print-status';
 import { runStatus } from './lib/run-status';
+import { writeStatusHtml } from './lib/write-status-html';
 import { isStatusHealthy } from './lib/status-rows';
 import type { StatusExecutorOptions } from './schema';
 
-/** One service: ansible-playbook status.yml (one probe per node) → table or JSON → success when all is well. */
+/**
+ * One service: ansible-playbook status.yml (one probe per node) → table or JSON (and the page with --html) →
+ * success when all is well.
+ */
 export default async function statusExecutor(
   options: StatusExecutorOptions,
   context: ExecutorContext,
@@ -16,6 +20,7 @@ export default async function statusExecutor(
     const normalized = normalizeStatusOptions(options, context);
     const report = await runStatus([normalized]);
     printStatus(report, normalized);
+    await writeStatusHtml(report, normalized);
     return { success: report.success };
   } catch (error) {
     reportError(error);
@@ -39,6 +44,7 @@ export async function statusBatch(
     run: async (services) => {
       const report = await runStatus(services);
       printStatus(report, services[0]!);
+      await writeStatusHtml(report, services[0]!);
       return services.map(({ service }) => {
         const rows = report.rows.filter((row) => row.service === service.name);
         return { success: isStatusHealthy(rows), terminalOutput: JSON.stringify(rows) };

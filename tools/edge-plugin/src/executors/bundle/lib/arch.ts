@@ -60,3 +60,8 @@ export function executableName(service: string, arch: SeaArch): string {
 export function runtimePackageName(arch: SeaArch): string {
   return `node-linux-${arch}`;
 }
+
+/** Docker's (and the nodes' role) name for a Node.js arch. */
+export function ociArch(arch: SeaArch): 'arm64' | 'amd64' {
+  return arch === 'x64' ? 'amd64' : 'arm64';
+}

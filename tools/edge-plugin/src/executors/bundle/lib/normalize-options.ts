@@ -13,6 +13,8 @@ import { readPinnedRuntime, type PinnedRuntime } from './runtime-version';
 export interface NormalizedBundleOptions {
   workspaceRoot: string;
   project: string;
+  /** The marker's version: what the build record says was built. */
+  version: string;
   /** Absolute project folder. */
   projectDir: string;
   delivery: DeliveryMode;
@@ -68,6 +70,7 @@ export function normalizeOptions(
   return {
     workspaceRoot,
     project,
+    version: marker.version,
     projectDir,
     delivery: marker.delivery,
     entry,

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../../lib/run-command';
 import { captureOutput } from '../../../testing/capture-output';
 import { executorContext } from '../../../testing/executor-context';
 import { npmInstall, writeFixtureFile } from '../../../testing/fixture-workspace';
 import bundleExecutor from '../bundle.impl';
-import { SEA_ARCHS } from '../lib/arch';
+import { readBuildRecord } from '../../../lib/build-record';
+import { ociArch, SEA_ARCHS } from '../lib/arch';
+import { hashFile } from '../lib/runtime-cache';
 import { readPinnedRuntime } from '../lib/runtime-version';
 import { findClosedPort, startTamperedRegistry } from './fake-registry';
 import { CONTRACT_MAIN, createServiceWorkspace, REPO_ROOT, SELF_BOUND_MAIN } from './fixture-service';
@@ -52,14 +53,17 @@ describe('bundle: single executables that run on both arches', () => {
     assert.match(bundleOutput, new RegExp(`✔ contract check: ${service.name} under systemd-socket-activate`));
   });
 
-  it('records the executables in bin/SHA256SUMS, which sha256sum --check accepts', async () => {
-    const check = await runCommand('sha256sum', ['--check', '--strict', 'SHA256SUMS'], {
-      cwd: join(outputDir, 'bin'),
-    });
+  it('records the executables with their sha256 in the build record, which the one reader reads back', async () => {
+    const record = readBuildRecord(outputDir);
+    assert.ok(record, 'bin/executables.json written');
+    assert.equal(record.service, service.name);
+    assert.equal(record.runtime.node, version);
     assert.deepEqual(
-      check.stdout.trim().split('\n').sort(),
-      SEA_ARCHS.map((arch) => `${service.name}-linux-${arch}: OK`).sort(),
+      record.executables.map((entry) => [entry.arch, entry.file]).sort(),
+      SEA_ARCHS.map((arch) => [ociArch(arch), `bin/${service.name}-linux-${arch}`]).sort(),
     );
+    for (const entry of record.executables)
+      assert.equal(entry.sha256, await hashFile(join(outputDir, entry.file)), entry.file);
   });
 
   for (const arch of SEA_ARCHS) {
@@ -247,6 +251,7 @@ describe('bundle: a container-delivered service may use native addons', () => {
     assert.equal(result.success, true, output);
     assert.match(output, /native addons bufferutil stay external; no executables \(container delivery\)/);
     assert.match(readFileSync(join(root, 'dist', name, 'bundle/main.js'), 'utf8'), /require\("bufferutil"\)/);
-    assert.equal(existsSync(join(root, 'dist', name, 'bin')), false);
+    assert.deepEqual(readdirSync(join(root, 'dist', name, 'bin')), ['executables.json']);
+    assert.deepEqual(readBuildRecord(join(root, 'dist', name))?.executables, []);
   });
 });

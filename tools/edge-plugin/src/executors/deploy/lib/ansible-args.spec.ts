@@ -27,6 +27,7 @@ const options: NormalizedDeployOptions = {
   reportFile: '/ws/dist/hello-edge/deploy-report.json',
   json: false,
   verbose: false,
+  trust: { isSignatureRequired: false, why: 'local fleet outside CI', anchor: undefined },
 };
 const artifacts = {
   binary: { arm64: { path: '/ws/dist/hello-edge/bin/hello-edge-linux-arm64', sha256: 'a'.repeat(64) } },

@@ -1,11 +1,17 @@
 import type { DeliveryMode } from '../../../plugins/marker';
 import type { ArtifactMap } from './artifacts';
+import type { TrustPolicy } from './trust-policy';
 
 export interface NormalizedDeployOptions {
   workspaceRoot: string;
   /** playbooks/ of the workspace: ansible.cfg and deploy.yml live there. */
   playbookDir: string;
+  /** version: the marker's until the build record is read; then the version that was built. */
   service: { name: string; version: string; port: number; delivery: DeliveryMode; stateDirectory: boolean };
+  /** --version: what the deployed build reports, when the user says so; otherwise the build record's. */
+  versionOverride?: string;
+  /** Whether the build must be signed, and the key it must be signed with. */
+  trust: TrustPolicy;
   /** true when --delivery was given: it then overrides inventory groups too. */
   isDeliveryForced: boolean;
   inventories: string[];

@@ -1,36 +1,53 @@
+import { readBuildRecord, EXECUTABLES_RECORD } from '../../../lib/build-record';
 import { ConfigError } from '../../../lib/errors';
 import { logger } from '../../../lib/logger';
-import type { NormalizedDeployOptions } from './ansible-args';
-import { listArtifactFiles, readManifests, resolveArtifacts, type ArtifactMap } from './artifacts';
+import type { NormalizedDeployOptions, ServiceDeploy } from './ansible-args';
+import { artifactMap, readReleasedRepository } from './artifacts';
 import { displayPath } from './display-path';
-import { verifyContainerArtifacts } from './verify-images';
+import { establishTrust } from './trusted-build';
 
-/** The artifacts the role may deploy, each with the checksum (and, for images, the manifest) to hold it to. */
-export async function resolveDeployArtifacts(options: NormalizedDeployOptions): Promise<ArtifactMap> {
+/**
+ * The service's build record (signed, where the trust policy wants it so) → the artifacts the role may deploy,
+ * each with the sha256 (and, for images, the manifest digest) to hold it to, and the version that was built.
+ */
+export async function resolveDeployArtifacts(options: NormalizedDeployOptions): Promise<ServiceDeploy> {
   const { service, artifactDir, workspaceRoot } = options;
+  const shown = displayPath(workspaceRoot, artifactDir);
+  const built = readBuildRecord(artifactDir, shown);
+  if (!built)
+    throw new ConfigError(
+      `${shown}/${EXECUTABLES_RECORD}`,
+      'build record',
+      undefined,
+      `${service.name} has no build here. Build it: nx run ${service.name}:bundle (and :image for container delivery).`,
+    );
+  if (built.service !== service.name)
+    throw new ConfigError(
+      `${shown}/${EXECUTABLES_RECORD}`,
+      'service',
+      built.service,
+      `It describes another service than ${service.name}: point artifactDir at ${service.name}'s build.`,
+    );
+  const { record, isSigned } = await establishTrust(built, artifactDir, shown, options.trust);
+  if (options.versionOverride === undefined && record.version !== service.version)
+    logger.warn(
+      `${service.name}: package.json says ${service.version}, but ${shown} holds the build of ${record.version}: ` +
+        `deploying ${record.version}. Build again (nx run ${service.name}:bundle) to deploy ${service.version}.`,
+    );
   // A container service also ships its executables: nodes that cannot run podman fall back to them.
   const deliveries =
     service.delivery === 'container' ? (['container', 'binary'] as const) : (['binary'] as const);
-  const files = listArtifactFiles(artifactDir, service.name, [...deliveries]);
-  const resolved = await resolveArtifacts(files, readManifests(artifactDir));
-  if (!resolved.artifacts[service.delivery]) {
-    const wanted = files
-      .filter((file) => file.delivery === service.delivery)
-      .map((file) => displayPath(workspaceRoot, file.path));
+  const repository = isSigned ? readReleasedRepository(artifactDir, record) : undefined;
+  const artifacts = artifactMap(record, artifactDir, deliveries, repository);
+  if (!artifacts[service.delivery]) {
     const target = service.delivery === 'binary' ? 'bundle' : 'image';
     throw new ConfigError(
-      displayPath(workspaceRoot, artifactDir),
+      `${shown}/${service.delivery === 'binary' ? EXECUTABLES_RECORD : 'image/image.json'}`,
       `${service.delivery} artifacts`,
       undefined,
-      `None of ${wanted.join(', ')} exists. Build them: nx run ${service.name}:${target}.`,
+      `The build record lists none. Build them: nx run ${service.name}:${target}.`,
     );
   }
-  // Image archives need no such record: their blobs and manifest are content-addressed and checked instead.
-  const binaries = new Set(files.filter((file) => file.delivery === 'binary').map((file) => file.path));
-  for (const file of resolved.unrecorded.filter((path) => binaries.has(path))) {
-    logger.warn(
-      `${displayPath(workspaceRoot, file)}: no SHA256SUMS or release.json records it; its checksum was taken now`,
-    );
-  }
-  return verifyContainerArtifacts(options, resolved.artifacts);
+  const version = options.versionOverride ?? record.version;
+  return { options: { ...options, service: { ...service, version } }, artifacts };
 }

@@ -1,5 +1,14 @@
+import {
+  describeTimeline,
+  type HealthGateResult,
+  type RolloutStep,
+  type TimelineEntry,
+} from './deploy-timeline';
+
 /** What the edge_report callback wrote (playbooks/callback_plugins/edge_report.py). */
 export interface AnsibleReport {
+  /** When the run started (epoch seconds); timeline starts count from it. */
+  started?: number;
   hosts: Record<
     string,
     {
@@ -7,6 +16,8 @@ export interface AnsibleReport {
       /** The role's set_stats: per service, what happened on this node. */
       result?: { edge_services?: Record<string, Record<string, unknown>> } | null;
       error?: { kind: string; task: string; msg: string } | null;
+      /** Every task that ran on the node, timed. */
+      timeline?: TimelineEntry[];
     }
   >;
 }
@@ -32,6 +43,10 @@ export interface NodeOutcome {
   error?: string;
   /** The unit's last journal lines on that node when its release failed (bounded by the role). */
   journal?: string[];
+  /** The rollout's steps on this node (probe, check, preflight, install, switch, health gate, ...), timed. */
+  steps?: RolloutStep[];
+  /** What each health gate on this node answered: the new release's, and the old one's after a rollback. */
+  gates?: HealthGateResult[];
 }
 
 /**
@@ -66,6 +81,7 @@ export function summarizeReport(
       ...(Array.isArray(result['journal']) && result['journal'].length > 0
         ? { journal: (result['journal'] as unknown[]).map(String) }
         : {}),
+      ...describeTimeline(entry.timeline, service),
     };
   });
   for (const node of targetedHosts) {

@@ -45,11 +45,12 @@ describe('normalizeOptions', () => {
     assert.deepEqual(options.serial, [2]);
   });
 
-  it('takes --version when it is a semver version', () => {
+  it('takes --version when it is a semver version (it overrides the build record version)', () => {
     assert.equal(
-      normalizeOptions({ version: '1.0.1-rc.1' }, contextFor(service)).service.version,
+      normalizeOptions({ version: '1.0.1-rc.1' }, contextFor(service)).versionOverride,
       '1.0.1-rc.1',
     );
+    assert.equal(normalizeOptions({}, contextFor(service)).versionOverride, undefined);
   });
 
   for (const version of ['1.0.0\nX=1', '1.0.0/../../x']) {

@@ -8,11 +8,13 @@ import { checkSemver } from '../../../lib/semver';
 import { readEdgeshipMarker } from '../../../plugins/marker';
 import type { DeployExecutorOptions } from '../schema';
 import { parseSerial, type NormalizedDeployOptions } from './ansible-args';
+import { decideTrustPolicy } from './trust-policy';
 
 /** Options + the service's package.json marker → everything the deploy needs, paths absolute. */
 export function normalizeOptions(
   options: DeployExecutorOptions,
   context: ExecutorContext,
+  env: NodeJS.ProcessEnv = process.env,
 ): NormalizedDeployOptions {
   const projectRoot = resolveProjectRoot(context);
   const manifestFile = join(projectRoot, 'package.json');
@@ -38,16 +40,26 @@ export function normalizeOptions(
     playbookDir: join(context.root, 'playbooks'),
     service: {
       name: marker.name,
-      // --version reaches release.env, release directory names and the role's assert: checked like the marker's.
-      version:
-        options.version === undefined
-          ? marker.version
-          : checkSemver(options.version, `${context.projectName} deploy options (--version)`, 'version'),
+      version: marker.version,
       port: marker.port,
       delivery: options.delivery ?? marker.delivery,
       // The marker's optional stateDirectory: true gives the unit a writable state dir kept across releases.
       stateDirectory: readsStateDirectory(manifest),
     },
+    // --version reaches release.env, release directory names and the role's assert: checked like the marker's.
+    ...(options.version === undefined
+      ? {}
+      : {
+          versionOverride: checkSemver(
+            options.version,
+            `${context.projectName} deploy options (--version)`,
+            'version',
+          ),
+        }),
+    trust: decideTrustPolicy(
+      { workspaceRoot: context.root, inventories, allowUnsigned: options.allowUnsigned ?? false },
+      env,
+    ),
     isDeliveryForced: options.delivery !== undefined,
     inventories,
     hosts: options.hosts ?? 'edge',

@@ -1,5 +1,6 @@
 import { formatBytes } from '../../../lib/format-bytes';
 import { logger } from '../../../lib/logger';
+import { htmlPathOf } from '../../../lib/report-html/write-html-report';
 import type { NormalizedDeployOptions } from './ansible-args';
 import type { NodeOutcome } from './deploy-report';
 import { displayPath } from './display-path';
@@ -46,7 +47,10 @@ export function printSummary(options: NormalizedDeployOptions, reports: readonly
     if (report.success) logger.done(line);
     else logger.warn(line);
   }
-  if (reports.length === 1) logger.info(`report: ${displayPath(options.workspaceRoot, options.reportFile)}`);
+  if (reports.length === 1) {
+    const report = displayPath(options.workspaceRoot, options.reportFile);
+    logger.info(`report: ${report} (page: ${htmlPathOf(report)})`);
+  }
   if (options.json) console.log(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
 }
 

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { logger } from '../../../lib/logger';
+import { renderDeployHtml } from '../../../lib/report-html/render-deploy-html';
+import { htmlPathOf, writeHtmlReport } from '../../../lib/report-html/write-html-report';
 import { ansibleArgs, type NormalizedDeployOptions, type ServiceDeploy } from './ansible-args';
 import { resolveDeployArtifacts } from './deploy-artifacts';
 import { isDeploySuccessful, summarizeReport } from './deploy-report';
@@ -22,9 +24,10 @@ export async function runRollout(rollout: readonly NormalizedDeployOptions[]): P
   );
   const targeted = options.limit ? await listLimitedHosts(options, options.limit) : inGroup;
   const services: ServiceDeploy[] = [];
-  for (const service of rollout)
-    services.push({ options: service, artifacts: await resolveDeployArtifacts(service) });
-  const names = rollout.map(({ service }) => `${service.name} ${service.version} (${service.delivery})`);
+  for (const service of rollout) services.push(await resolveDeployArtifacts(service));
+  const names = services.map(
+    ({ options: { service } }) => `${service.name} ${service.version} (${service.delivery})`,
+  );
   logger.step(`deploy ${names.join(', ')} to ${hosts}, serial ${options.serial.join(',')}`);
   const started = Date.now();
   const { report: ansibleReport, exitCode } = await runPlaybook({
@@ -35,13 +38,13 @@ export async function runRollout(rollout: readonly NormalizedDeployOptions[]): P
   });
   const seconds = (Date.now() - started) / 1000;
   const reports: DeployReport[] = [];
-  for (const { service, reportFile } of rollout) {
+  for (const { service, reportFile } of services.map((each) => each.options)) {
     const nodes = summarizeReport(ansibleReport, service.name, targeted);
     // Ansible's exit code covers every service of the run: with several, each is judged by its own nodes.
     const report: DeployReport = {
       service: service.name,
       version: service.version,
-      rollout: rollout.map((each) => each.service.name),
+      rollout: services.map((each) => each.options.service.name),
       success: isDeploySuccessful(nodes, rollout.length > 1 ? 0 : exitCode),
       exitCode,
       seconds,
@@ -49,6 +52,10 @@ export async function runRollout(rollout: readonly NormalizedDeployOptions[]): P
     };
     await mkdir(dirname(reportFile), { recursive: true });
     await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    await writeHtmlReport(
+      htmlPathOf(reportFile),
+      renderDeployHtml([report], { inventory: options.inventories.join(', ') }),
+    );
     reports.push(report);
   }
   printSummary(options, reports);

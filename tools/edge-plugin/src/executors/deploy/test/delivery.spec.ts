@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +11,8 @@ import type { NodeOutcome } from '../lib/deploy-report';
 import type { DeployReport } from '../lib/print-summary';
 import { runDeployBatch } from './deploy-batch';
 import { execOnNode, getJson, readReceivedBytes, WORKSPACE_ROOT } from './fleet-helpers';
-import { START_FAILURE_MESSAGE, writeReleaseVariant } from './release-variants';
+import { readBuildRecord } from '../../../lib/build-record';
+import { copyBuiltExecutable, START_FAILURE_MESSAGE, writeReleaseVariant } from './release-variants';
 
 /*
  * Incremental delivery on a real fleet of two amd64 systemd nodes (the architecture does not matter here;
@@ -39,7 +40,7 @@ async function deployTogether(
     deploys.map(({ service, artifactDir, version }) => [
       service,
       {
-        ...{ inventory: inventory.path, artifactDir, version, serial: '100%' },
+        ...{ inventory: inventory.path, artifactDir, version, serial: '100%', allowUnsigned: true },
         ...{ healthTimeout: 30, stabilityWindow: 2, report: join(workDir, `${service}.json`) },
         // Binary delivery for both: this spec is about executables sharing a runtime (container.spec.ts has images).
         delivery: 'binary' as const,
@@ -90,23 +91,14 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
     });
     // The gateway as the bundle target built it, copied so a rebuild elsewhere cannot change it.
     artifacts.gateway = join(workDir, 'gateway');
-    await mkdir(join(artifacts.gateway, 'bin'), { recursive: true });
-    const gatewayFile = join(artifacts.gateway, 'bin', `${GATEWAY}-linux-x64`);
-    await copyFile(join(WORKSPACE_ROOT, 'dist', GATEWAY, 'bin', `${GATEWAY}-linux-x64`), gatewayFile);
-    await writeFile(
-      join(artifacts.gateway, 'bin', 'SHA256SUMS'),
-      `${await hashFile(gatewayFile)}  ${GATEWAY}-linux-x64\n`,
-    );
-    const packageVersion = (service: string) =>
-      readFile(join(WORKSPACE_ROOT, 'packages', service, 'package.json'), 'utf8').then(
-        (text) => JSON.parse(text).version as string,
-      );
+    await copyBuiltExecutable(WORKSPACE_ROOT, GATEWAY, 'x64', artifacts.gateway);
     // Unique per run: a reused fleet keeps releases, and each step must bring a release new to the nodes.
     const run = Date.now();
     versions = {
       ...{ v1: `1.0.0-d1.${run}`, v2: `1.0.0-d2.${run}`, v3: `1.0.0-d3.${run}`, v4: `1.0.0-d4.${run}` },
       throws: `1.0.0-d5.${run}`,
-      gateway: await packageVersion(GATEWAY),
+      // The version the copied gateway was built with: the one its record names.
+      gateway: readBuildRecord(artifacts.gateway)!.version,
     };
     const variant = {
       workspaceRoot: WORKSPACE_ROOT,

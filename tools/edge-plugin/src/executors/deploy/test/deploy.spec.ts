@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { appendFile, copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
@@ -9,6 +9,8 @@ import { sleep, waitForSystemRunning } from '../../../../../edge-fleet/src/node-
 import { waitForSsh } from '../../../../../edge-fleet/src/ssh';
 import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../../lib/run-command';
+import { recordExecutables } from '../../bundle/lib/executables-record';
+import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 import deployExecutor from '../deploy.impl';
 import type { DeployExecutorOptions } from '../schema';
 import { contextFor, execOnNode, getJson, readExposure, readReport, WORKSPACE_ROOT } from './fleet-helpers';
@@ -42,6 +44,8 @@ async function deploy(artifactDir: string, version: string, options: DeployExecu
       healthTimeout: 30,
       stabilityWindow: 5,
       version,
+      // Unsigned builds of the test's own: the local fleet accepts them when told so, in CI too.
+      allowUnsigned: true,
       ...options,
     },
     contextFor(SERVICE),
@@ -89,6 +93,11 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     await copyFile(
       join(WORKSPACE_ROOT, 'dist', SERVICE, 'bin', `${SERVICE}-linux-arm64`),
       join(artifacts.v1, 'bin', `${SERVICE}-linux-arm64`),
+    );
+    // With the bundle's part of the build record: what deploy reads.
+    await copyFile(
+      join(WORKSPACE_ROOT, 'dist', SERVICE, 'bin', 'executables.json'),
+      join(artifacts.v1, 'bin', 'executables.json'),
     );
     const v1 = JSON.parse(await readFile(join(WORKSPACE_ROOT, 'packages', SERVICE, 'package.json'), 'utf8'))
       .version as string;
@@ -201,6 +210,7 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
         artifactDir,
         report: reportFile,
         serial: '100%',
+        allowUnsigned: true,
         healthTimeout: 60,
         stabilityWindow: 5,
         extraVars: { edge_service_state_dir: true },
@@ -249,6 +259,16 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
       join(WORKSPACE_ROOT, 'dist', SERVICE, 'bin', `${SERVICE}-linux-x64`),
       join(wrong, 'bin', `${SERVICE}-linux-arm64`),
     );
+    await recordExecutables(
+      wrong,
+      {
+        service: SERVICE,
+        version: versions.v2,
+        revision: undefined,
+        node: readPinnedRuntime(WORKSPACE_ROOT).version,
+      },
+      [{ arch: 'arm64', file: join(wrong, 'bin', `${SERVICE}-linux-arm64`), bytes: 0 }],
+    );
     const { success, report } = await deploy(wrong, versions.v2);
     assert.equal(success, false);
     assert.match(report.nodes[0]!.error!, /is built for amd64 but .* is arm64/);
@@ -273,12 +293,14 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
         ansible_ssh_args: '-o ControlMaster=no -o ControlPath=none',
       },
     };
-    const broken = join(workDir, 'unreachable.yml');
+    // Beside the fleet's own inventory: still the local fleet, whose unsigned test builds are allowed.
+    const broken = join(dirname(inventory.path), 'unreachable.yml');
     await writeFile(broken, stringify(document));
     const result = await deployExecutor(
       {
         inventory: broken,
         artifactDir: artifacts.v2,
+        allowUnsigned: true,
         report: reportFile,
         version: versions.v2,
         healthTimeout: 30,

@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { SeaArch } from '../../bundle/lib/arch';
 import { ensureRuntimes } from '../../bundle/lib/fetch-runtime';
-import { hashFile, resolveCacheRoot } from '../../bundle/lib/runtime-cache';
+import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
 import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
+import { recordExecutables } from '../../bundle/lib/executables-record';
 import { writeExecutables } from '../../bundle/lib/write-executables';
 
 export type ReleaseFault = 'unhealthy-healthz' | 'throws-at-start';
@@ -52,8 +53,8 @@ export function setBundledVersion(bundle: string, service: string, version: stri
 
 /**
  * Builds single executables of a variant of the real service with the bundle target's own code (pinned
- * runtime, SEA blob, postject), into <outDir>/<service>-<version>/bin with a SHA256SUMS beside them that
- * stands in for the build's manifest. Returns that artifact directory.
+ * runtime, SEA blob, postject), into <outDir>/<service>-<version>/bin with the bundle's part of the build
+ * record beside them (bin/executables.json, its version the variant's). Returns that artifact directory.
  */
 export async function writeReleaseVariant(variant: ReleaseVariant): Promise<string> {
   const { workspaceRoot, service, version } = variant;
@@ -76,9 +77,31 @@ export async function writeReleaseVariant(variant: ReleaseVariant): Promise<stri
     resolveCacheRoot(process.env, workspaceRoot),
   );
   const built = await writeExecutables({ service, bundleFile, workDir: artifactDir, runtimes, blobRuntime });
-  const sums = await Promise.all(
-    built.map(async (file) => `${await hashFile(file.file)}  ${basename(file.file)}\n`),
-  );
-  await writeFile(join(artifactDir, 'bin', 'SHA256SUMS'), sums.join(''));
+  const node = readPinnedRuntime(workspaceRoot).version;
+  await recordExecutables(artifactDir, { service, version, revision: undefined, node }, built);
   return artifactDir;
+}
+
+/**
+ * One executable the bundle target built (dist/<service>/bin), copied into <toDir>/bin so a rebuild elsewhere
+ * cannot change it under a test, with the bundle's part of the build record for that file alone. Returns the
+ * copy's path.
+ */
+export async function copyBuiltExecutable(
+  workspaceRoot: string,
+  service: string,
+  arch: SeaArch,
+  toDir: string,
+): Promise<string> {
+  const name = `${service}-linux-${arch}`;
+  const copy = join(toDir, 'bin', name);
+  await mkdir(join(toDir, 'bin'), { recursive: true });
+  await copyFile(join(workspaceRoot, 'dist', service, 'bin', name), copy);
+  const manifest = JSON.parse(
+    await readFile(join(workspaceRoot, 'packages', service, 'package.json'), 'utf8'),
+  ) as { version: string };
+  const node = readPinnedRuntime(workspaceRoot).version;
+  const facts = { service, version: manifest.version, revision: undefined, node };
+  await recordExecutables(toDir, facts, [{ arch, file: copy, bytes: 0 }]);
+  return copy;
 }

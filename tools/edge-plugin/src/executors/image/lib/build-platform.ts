@@ -6,6 +6,7 @@ import { ensureRuntime } from '../../bundle/lib/fetch-runtime';
 import { ensureBaseImage } from './base-image';
 import { SHARED_LAYER_EPOCH } from './base-rootfs';
 import { buildContextDir, prepareBuildContext } from './build-context';
+import type { ResolvedBuilder } from './builder';
 import { buildxArgs, formatEpoch, ociLabels } from './buildx-args';
 import { removeImageTag } from './docker-engine';
 import { loadLayersIntoEngine } from './engine-load';
@@ -13,6 +14,7 @@ import type { PlatformImageRecord } from './image-record';
 import { compressLayer } from './layer-blobs';
 import { localTag, type NormalizedImageOptions } from './normalize-options';
 import { normalizeBuiltImage } from './normalize-image';
+import { hashFile } from '../../bundle/lib/runtime-cache';
 import { writeOciArchive } from './oci-archive';
 import { buildImageConfig } from './oci-image';
 import { archiveName, type ImagePlatform } from './platforms';
@@ -25,6 +27,7 @@ export async function buildPlatformImage(
   source: SourceInfo,
   workDir: string,
   outputDir: string,
+  builder?: ResolvedBuilder,
 ): Promise<PlatformImageRecord & { baseTag: string }> {
   const arch = platform.debArch;
   const base = await timedStep(`${arch}: base image`, () => ensureBaseImage(platform, options.cacheRoot));
@@ -49,26 +52,25 @@ export async function buildPlatformImage(
   const buildTag = `edgeship-build/${options.project}:${arch}-${process.pid}-${Date.now()}`;
   const labels = ociLabels({ service: options.project, version: options.version, ...source });
   try {
-    await timedStep(`${arch}: docker buildx build --platform ${platform.platform}`, () =>
-      runCommand(
-        'docker',
-        buildxArgs({
-          contextDir: context,
-          platform: platform.platform,
-          builder: options.builder,
-          tag: buildTag,
-          labels,
-          sourceDateEpoch: source.sourceDateEpoch,
-          noCache: options.noCache,
-        }),
-        { timeoutMs: 30 * 60_000 },
-      ),
-    );
+    const args = buildxArgs({
+      contextDir: context,
+      platform: platform.platform,
+      builder: builder && !builder.engine ? builder.name : undefined,
+      context: builder?.engine,
+      tag: buildTag,
+      labels,
+      sourceDateEpoch: source.sourceDateEpoch,
+      noCache: options.noCache,
+    });
+    const command = `docker ${args.slice(0, args.indexOf('--platform') + 2).join(' ')}`;
+    await timedStep(`${arch}: ${command}`, () => runCommand('docker', args, { timeoutMs: 30 * 60_000 }));
     const normalized = await timedStep(`${arch}: reproducible layers`, () =>
-      normalizeBuiltImage(buildTag, work, {
-        shared: SHARED_LAYER_EPOCH,
-        sourceDateEpoch: source.sourceDateEpoch,
-      }),
+      normalizeBuiltImage(
+        buildTag,
+        work,
+        { shared: SHARED_LAYER_EPOCH, sourceDateEpoch: source.sourceDateEpoch },
+        builder?.engine,
+      ),
     );
     await rm(context, { recursive: true, force: true });
     const blobs = await timedStep(
@@ -118,6 +120,8 @@ export async function buildPlatformImage(
     return {
       platform: platform.platform,
       archive,
+      // The build record holds deploys to this: the role compares the controller's archive with it.
+      sha256: await hashFile(join(outputDir, archive)),
       tag,
       manifestDigest: written.manifestDigest,
       configDigest: written.configDigest,
@@ -127,7 +131,7 @@ export async function buildPlatformImage(
       baseTag: base.tag,
     };
   } finally {
-    await removeImageTag(buildTag);
+    await removeImageTag(buildTag, builder?.engine);
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -33,6 +33,12 @@ describe('buildxArgs', () => {
     assert.ok(args.indexOf('--builder') < args.indexOf('--platform'));
   });
 
+  it("builds in a docker context's own engine with docker --context, as buildx requires", () => {
+    const args = buildxArgs({ ...base, context: 'arm64-box' });
+    assert.deepEqual(args.slice(0, 4), ['--context', 'arm64-box', 'buildx', 'build']);
+    assert.ok(!args.includes('--builder'));
+  });
+
   it('adds labels in a stable order and --no-cache on request', () => {
     const args = buildxArgs({ ...base, noCache: true });
     const labels = args.flatMap((a, i) => (a === '--label' ? [args[i + 1]] : []));

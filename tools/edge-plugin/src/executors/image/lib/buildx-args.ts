@@ -4,6 +4,12 @@ export interface BuildxOptions {
   platform: string;
   /** A named buildx builder, e.g. remote native ARM64 BuildKit nodes; default: the current builder. */
   builder?: string;
+  /**
+   * A docker context whose engine builds with its own BuildKit (buildx's docker driver), e.g. an ARM64 host
+   * over ssh. buildx refuses `--builder <context>` for any context but the current one; `docker --context`
+   * selects it instead.
+   */
+  context?: string;
   tag: string;
   labels: Record<string, string>;
   sourceDateEpoch: number;
@@ -21,6 +27,7 @@ export function buildxArgs(options: BuildxOptions): string[] {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .flatMap(([key, value]) => ['--label', `${key}=${value}`]);
   return [
+    ...(options.context ? ['--context', options.context] : []),
     'buildx',
     'build',
     ...(options.builder ? ['--builder', options.builder] : []),

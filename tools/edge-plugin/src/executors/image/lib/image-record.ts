@@ -17,6 +17,8 @@ export interface PlatformImageRecord {
   platform: string;
   /** File name inside the image output folder. */
   archive: string;
+  /** sha256 of the archive file: its entry in the build record (see lib/build-record.ts). */
+  sha256: string;
   /** Local engine tag. */
   tag: string;
   manifestDigest: string;

@@ -26,7 +26,7 @@ export function layerEpoch(role: LayerRole, sharedEpoch: number, sourceDateEpoch
 }
 
 /**
- * Takes the image the builder loaded and rewrites each layer as a reproducible tar (sorted, one mtime,
+ * Takes the image the builder loaded (into `engine`, a remote builder's own, or the current one) and rewrites each layer as a reproducible tar (sorted, one mtime,
  * numeric owners): what BuildKit ≥ 0.13 does with rewrite-timestamp=true, done here so that any builder
  * — the engine's BuildKit 0.8, or a remote one — gives the same diff ids for the same inputs.
  */
@@ -34,10 +34,11 @@ export async function normalizeBuiltImage(
   reference: string,
   workDir: string,
   epochs: { shared: number; sourceDateEpoch: number },
+  engine?: string,
 ): Promise<NormalizedImage> {
   const saved = join(workDir, 'saved');
   await mkdir(saved, { recursive: true });
-  await saveImage(reference, join(workDir, 'saved.tar'));
+  await saveImage(reference, join(workDir, 'saved.tar'), engine);
   await extractTar(join(workDir, 'saved.tar'), saved);
   await rm(join(workDir, 'saved.tar'));
   const [entry] = JSON.parse(await readFile(join(saved, 'manifest.json'), 'utf8')) as {

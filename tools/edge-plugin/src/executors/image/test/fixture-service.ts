@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { EXECUTABLES_RECORD, type ExecutablesRecord } from '../../../lib/build-record';
+import { createFixtureWorkspace, writeFixtureFile } from '../../../testing/fixture-workspace';
 import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
@@ -21,8 +22,10 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
 /**
- * A throwaway workspace with one service and a ready bundle (the bundle target is not under test
- * here), committed to git so the image gets a revision and SOURCE_DATE_EPOCH.
+ * A throwaway workspace with one service and what the earlier targets leave in dist/ (they are not under test
+ * here): a bundle, the bundle's part of the build record (no executables: the image runs the bundle) and a
+ * pruned lockfile (release makes the SBOM from it). Committed to git so the image gets a revision and
+ * SOURCE_DATE_EPOCH.
  */
 export function createImageWorkspace(runtime = '24.21.0'): string {
   const root = createFixtureWorkspace({
@@ -39,6 +42,18 @@ export function createImageWorkspace(runtime = '24.21.0'): string {
       edgeship: { kind: 'service', port: FIXTURE_PORT, delivery: 'container' },
     },
     [`dist/${FIXTURE_SERVICE}/bundle/main.js`]: MAIN,
+    [`dist/${FIXTURE_SERVICE}/lock/package.json`]: {
+      name: FIXTURE_SERVICE,
+      version: '1.2.3',
+      dependencies: {},
+    },
+    [`dist/${FIXTURE_SERVICE}/lock/package-lock.json`]: {
+      name: FIXTURE_SERVICE,
+      version: '1.2.3',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: FIXTURE_SERVICE, version: '1.2.3' } },
+    },
   });
   const env = {
     ...process.env,
@@ -54,6 +69,16 @@ export function createImageWorkspace(runtime = '24.21.0'): string {
   git('init', '-q');
   git('add', 'package.json', 'packages');
   git('commit', '-qm', 'fixture');
+  const revision = git('rev-parse', 'HEAD').toString().trim().slice(0, 12);
+  const executables: ExecutablesRecord = {
+    schema: 'edgeship.executables/v1',
+    service: FIXTURE_SERVICE,
+    version: '1.2.3',
+    revision,
+    runtime: { node: runtime },
+    executables: [],
+  };
+  writeFixtureFile(root, join('dist', FIXTURE_SERVICE, EXECUTABLES_RECORD), executables);
   return root;
 }
 

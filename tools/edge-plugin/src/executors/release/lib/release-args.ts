@@ -113,3 +113,25 @@ export function cosignVerifyArgs(publicKey: string, reference: string, isInsecur
     reference,
   ];
 }
+
+/** Signs a file (the build record, the SBOM) with the project key; offline: no transparency log here. */
+export function cosignSignBlobArgs(privateKey: string, file: string, signature: string): string[] {
+  return [
+    'sign-blob',
+    `--key=${privateKey}`,
+    '--tlog-upload=false',
+    `--output-signature=${signature}`,
+    '--yes',
+    file,
+  ];
+}
+
+export function cosignVerifyBlobArgs(publicKey: string, file: string, signature: string): string[] {
+  return [
+    'verify-blob',
+    `--key=${publicKey}`,
+    `--signature=${signature}`,
+    '--insecure-ignore-tlog=true',
+    file,
+  ];
+}

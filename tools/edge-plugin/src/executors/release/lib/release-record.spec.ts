@@ -15,6 +15,8 @@ describe('release record', () => {
     tag: '0.1.0',
     manifestDigest: 'sha256:11',
     digests: { 'linux/arm64': 'sha256:22', 'linux/amd64': 'sha256:33' },
+    build: { file: 'build.json', sha256: 'a'.repeat(64) },
+    sbom: { file: 'sbom.cdx.json', sha256: 'b'.repeat(64) },
     tags: ['0.1.0', '0.1.0-arm64', '0.1.0-amd64'],
     signature: { verified: true, publicKey: '.edgeship/keys/cosign.pub', transparencyLog: false },
     releasedAt: '2024-01-01T00:00:00.000Z',

@@ -17,6 +17,9 @@ export interface ReleaseRecord {
   manifestDigest: string;
   /** Digest of each platform's image manifest. */
   digests: Record<string, string>;
+  /** The signed build record (build.json, signature beside it in build.json.sig) and the SBOM it names. */
+  build: { file: string; sha256: string };
+  sbom: { file: string; sha256: string };
   tags: string[];
   signature: { verified: boolean; publicKey: string; transparencyLog: false };
   releasedAt: string;

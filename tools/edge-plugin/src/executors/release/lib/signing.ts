@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { ConfigError, ToolError } from '../../../lib/errors';
 import { logger } from '../../../lib/logger';
 import { runCommand } from '../../../lib/run-command';
-import { cosignGenerateArgs, cosignPublicKeyArgs, cosignSignArgs, cosignVerifyArgs } from './release-args';
+import { markDevelopmentKey } from '../../../lib/trust-anchor';
+import {
+  cosignGenerateArgs,
+  cosignPublicKeyArgs,
+  cosignSignArgs,
+  cosignSignBlobArgs,
+  cosignVerifyArgs,
+  cosignVerifyBlobArgs,
+} from './release-args';
 
 export interface KeyPair {
   privateKey: string;
@@ -50,6 +58,8 @@ export async function ensureKeyPair(
     logger.step(`creating the project's signing key pair in ${keyDir}`);
     await runCommand('cosign', cosignGenerateArgs(join(keyDir, 'cosign')), { env, cwd: keyDir });
     await chmod(paths.privateKey, 0o600);
+    // Made on the fly, so a development key: the local fleet accepts it, every other inventory refuses it.
+    markDevelopmentKey(keyDir);
     isNew = true;
   }
   const check = await runCommand('cosign', cosignPublicKeyArgs(paths.privateKey), { env, check: false });
@@ -79,6 +89,29 @@ export async function signImage(
     timeoutMs: 10 * 60_000,
   });
   if (result.exitCode !== 0) throw explainCosignFailure(`sign ${reference}`, result.stderr, keys.privateKey);
+}
+
+/** Writes <file>.sig: the project key's signature over exactly these bytes. */
+export async function signBlob(keys: KeyPair, file: string, password: string): Promise<string> {
+  const signature = `${file}.sig`;
+  const result = await runCommand('cosign', cosignSignBlobArgs(keys.privateKey, file, signature), {
+    env: { ...process.env, COSIGN_PASSWORD: password },
+    check: false,
+  });
+  if (result.exitCode !== 0) throw explainCosignFailure(`sign ${file}`, result.stderr, keys.privateKey);
+  return signature;
+}
+
+/** True when <signature> is a signature by this public key over the file's bytes; cosign's reason otherwise. */
+export async function verifyBlob(
+  publicKey: string,
+  file: string,
+  signature: string,
+): Promise<{ isVerified: boolean; reason: string }> {
+  const result = await runCommand('cosign', cosignVerifyBlobArgs(publicKey, file, signature), {
+    check: false,
+  });
+  return { isVerified: result.exitCode === 0, reason: result.stderr.trim().split('\n').pop() ?? '' };
 }
 
 /** True only when cosign verified a signature by this public key on exactly this digest. */

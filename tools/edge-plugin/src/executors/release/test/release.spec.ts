@@ -1,7 +1,9 @@
 import '../../image/test/log-to-stderr';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -44,26 +46,30 @@ async function release(
   options: Record<string, unknown> = {},
   overrides: Record<string, string> = {},
 ): Promise<{ success: boolean; output: string }> {
-  const env = { CI: '', ...overrides };
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  try {
-    const { result, output } = await captureOutput(() =>
-      releaseExecutor({ repository, ...options }, context),
-    );
-    return { success: result.success, output };
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
+  const { result, output } = await withEnv({ CI: '', ...overrides }, () =>
+    captureOutput(() => releaseExecutor({ repository, ...options }, context)),
+  );
+  return { success: result.success, output };
 }
 
 async function buildImages(): Promise<ImageRecord> {
   const { result, output } = await captureOutput(() => imageExecutor({ repository }, context));
   assert.equal(result.success, true, output);
   return readImageRecord(join(root, 'dist', FIXTURE_SERVICE, 'image'));
+}
+
+/** Runs `action` with these environment variables set, then puts the environment back. */
+async function withEnv<T>(env: Record<string, string>, action: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  try {
+    return await action();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
 }
 
 const readRelease = () =>
@@ -141,9 +147,34 @@ describe('release executor (real registry, skopeo, buildx imagetools, cosign)', 
     assert.equal(readRelease().manifestDigest, first.manifestDigest);
   });
 
-  it('deploy refuses released images the project key does not verify, before Ansible runs', async () => {
-    const keys = join(root, '.edgeship/keys');
-    const scratch = mkdtempSync(join(tmpdir(), 'edgeship-deploy-badsig-'));
+  it('signs the build record with its SBOM, and marks the key pair it made as a development key', () => {
+    const dist = join(root, 'dist', FIXTURE_SERVICE);
+    const record = JSON.parse(readFileSync(join(dist, 'build.json'), 'utf8'));
+    assert.deepEqual(
+      record.images.map((image: { arch: string; manifestDigest: string }) => [
+        `linux/${image.arch}`,
+        image.manifestDigest,
+      ]),
+      Object.entries(first.digests),
+    );
+    assert.equal(
+      first.build.sha256,
+      createHash('sha256')
+        .update(readFileSync(join(dist, 'build.json')))
+        .digest('hex'),
+    );
+    const sbom = readFileSync(join(dist, 'sbom.cdx.json'));
+    assert.equal(JSON.parse(sbom.toString()).bomFormat, 'CycloneDX');
+    assert.deepEqual(record.sbom, {
+      file: 'sbom.cdx.json',
+      sha256: createHash('sha256').update(sbom).digest('hex'),
+    });
+    assert.ok(existsSync(join(dist, 'build.json.sig')), 'build.json.sig written');
+    assert.match(readFileSync(join(root, '.edgeship/keys/DEVELOPMENT-KEY'), 'utf8'), /local fleet only/);
+  });
+
+  it('a real inventory refuses the development key, a foreign key and an unsigned build, before Ansible runs', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'edgeship-deploy-trust-'));
     // An inventory that parses, with one host nothing answers on: reaching Ansible would be the bug.
     const inventory = join(scratch, 'inventory.yml');
     writeFileSync(
@@ -152,42 +183,79 @@ describe('release executor (real registry, skopeo, buildx imagetools, cosign)', 
     );
     const options = { inventory };
     const reportFile = normalizeOptions(options, context).reportFile;
-    // The release's images signed by the project key, but the workspace now trusts someone else's key.
-    await runCommand('cosign', ['generate-key-pair', `--output-key-prefix=${join(scratch, 'cosign')}`], {
-      env: { ...process.env, COSIGN_PASSWORD: '' },
-    });
-    renameSync(join(keys, 'cosign.pub'), join(keys, 'cosign.pub.real'));
-    renameSync(join(scratch, 'cosign.pub'), join(keys, 'cosign.pub'));
-    try {
-      const { result, output } = await captureOutput(() => deployExecutor(options, context));
-      assert.equal(result.success, false, output);
-      assert.match(output, /no (valid )?signature by \S*\.edgeship\/keys\/cosign\.pub on /, output);
-      assert.ok(
-        Object.values(first.digests).some((digest) => output.includes(`${name}@${digest}`)),
-        `the refusal names a released image by digest:\n${output}`,
+    const deploy = async (env: Record<string, string>) => {
+      const { result, output } = await withEnv(env, () =>
+        captureOutput(() => deployExecutor(options, context)),
       );
+      assert.equal(result.success, false, output);
       assert.doesNotMatch(output, /▸ deploy |PLAY \[/, 'the deploy stopped before ansible-playbook');
       assert.equal(existsSync(`${reportFile}.ansible.json`), false, 'no Ansible report: it never ran');
-      assert.equal(existsSync(reportFile), false, 'no deploy report');
+      return output;
+    };
+    await runCommand('cosign', ['generate-key-pair', `--output-key-prefix=${join(scratch, 'foreign')}`], {
+      env: { ...process.env, COSIGN_PASSWORD: '' },
+    });
+    const signature = join(root, 'dist', FIXTURE_SERVICE, 'build.json.sig');
+    try {
+      // No anchor at all: the development key is never looked up for a real inventory.
+      assert.match(
+        await deploy({}),
+        /pipelines\/trust\/release\.pub: trust anchor is missing\. image-fixture: there is no public key/,
+      );
+      const development = join(root, '.edgeship/keys/cosign.pub');
+      assert.match(
+        await deploy({ EDGESHIP_TRUST_ANCHOR: development }),
+        /EDGESHIP_TRUST_ANCHOR: key is "\.edgeship\/keys\/cosign\.pub"\. This is the local fleet's development key/,
+      );
+      assert.match(
+        await deploy({ EDGESHIP_TRUST_ANCHOR: join(scratch, 'foreign.pub') }),
+        /image-fixture: the signature dist\/image-fixture\/build\.json\.sig does not verify against the trust anchor EDGESHIP_TRUST_ANCHOR/,
+      );
+      renameSync(signature, `${signature}.moved`);
+      try {
+        assert.match(
+          await deploy({ EDGESHIP_TRUST_ANCHOR: join(scratch, 'foreign.pub') }),
+          /dist\/image-fixture\/build\.json is not signed \(no build\.json\.sig; nx run image-fixture:release writes both\), and signatures are required \(\S*inventory\.yml is not a local fleet\)/,
+        );
+      } finally {
+        renameSync(`${signature}.moved`, signature);
+      }
+      // The control: released with a project key (made here, not by release), verified against it as the anchor.
+      const project = join(scratch, 'project');
+      mkdirSync(project);
+      await runCommand('cosign', ['generate-key-pair', `--output-key-prefix=${join(project, 'cosign')}`], {
+        env: { ...process.env, COSIGN_PASSWORD: 'project-password' },
+      });
+      const again = await release(
+        {},
+        { EDGESHIP_COSIGN_KEY_DIR: project, COSIGN_PASSWORD: 'project-password' },
+      );
+      assert.equal(again.success, true, again.output);
+      assert.equal(
+        existsSync(join(project, 'DEVELOPMENT-KEY')),
+        false,
+        'a key release did not make is not marked',
+      );
+      const { result: accepted, output } = await withEnv(
+        { EDGESHIP_TRUST_ANCHOR: join(project, 'cosign.pub') },
+        () => captureOutput(() => resolveDeployArtifacts(normalizeOptions(options, context))),
+      );
+      assert.match(output, /image-fixture: build record signature verified \(EDGESHIP_TRUST_ANCHOR\)/);
+      assert.deepEqual(
+        Object.fromEntries(
+          Object.entries(accepted.artifacts.container ?? {}).map(([arch, entry]) => [
+            `linux/${arch}`,
+            [entry!.manifest_digest, entry!.repository],
+          ]),
+        ),
+        Object.fromEntries(
+          Object.entries(first.digests).map(([platform, digest]) => [platform, [digest, repository]]),
+        ),
+        output,
+      );
     } finally {
-      renameSync(join(keys, 'cosign.pub.real'), join(keys, 'cosign.pub'));
       rmSync(scratch, { recursive: true, force: true });
     }
-    // The control: with the project key back, the same artifacts pass the same checks the deploy runs.
-    const { result: accepted, output } = await captureOutput(() =>
-      resolveDeployArtifacts(normalizeOptions(options, context)),
-    );
-    assert.deepEqual(
-      Object.fromEntries(
-        Object.entries(accepted.container ?? {}).map(([arch, entry]) => [
-          `linux/${arch}`,
-          entry.manifest_digest,
-        ]),
-      ),
-      first.digests,
-      output,
-    );
-    assert.equal(output.match(/✔ signature of .* verified/g)?.length, 2, output);
   });
 
   it('refuses a wrong key password before pushing anything', async () => {

@@ -23,6 +23,16 @@ describe('normalizeStatusOptions', () => {
     assert.equal(options.history, 0);
   });
 
+  it('--html: the page is written where asked, relative to the workspace root; none by default', () => {
+    const context = contextFor('svc', SERVICE);
+    assert.equal(normalizeStatusOptions({}, context).html, undefined);
+    assert.equal(
+      normalizeStatusOptions({ html: 'dist/status.html' }, context).html,
+      join(context.root, 'dist', 'status.html'),
+    );
+    assert.equal(normalizeStatusOptions({ html: '/tmp/s.html' }, context).html, '/tmp/s.html');
+  });
+
   it('refuses a project that is not a service, naming its package.json', () => {
     assert.throws(
       () => normalizeStatusOptions({}, contextFor('kit', { kind: 'library' })),

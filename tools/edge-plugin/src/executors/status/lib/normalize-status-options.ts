@@ -1,4 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { resolve } from 'node:path';
 import { ConfigError } from '../../../lib/errors';
 import { normalizeOptions } from '../../deploy/lib/normalize-options';
 import type { StatusExecutorOptions } from '../schema';
@@ -14,6 +15,8 @@ export interface NormalizedStatusOptions {
   limit?: string;
   history: number;
   json: boolean;
+  /** Absolute path of the HTML page to write, if asked for. */
+  html?: string;
   verbose: boolean;
 }
 
@@ -45,12 +48,13 @@ export function normalizeStatusOptions(
     limit: deploy.limit,
     history,
     json: options.json ?? false,
+    ...(options.html ? { html: resolve(deploy.workspaceRoot, options.html) } : {}),
     verbose: deploy.verbose,
   };
 }
 
 /** What services must share to be read in one Ansible run: everything but the service itself. */
 export function statusKey(options: NormalizedStatusOptions): string {
-  const { inventories, hosts, limit, history, verbose, playbookDir } = options;
-  return JSON.stringify({ inventories, hosts, limit, history, verbose, playbookDir });
+  const { inventories, hosts, limit, history, verbose, playbookDir, html } = options;
+  return JSON.stringify({ inventories, hosts, limit, history, verbose, playbookDir, html });
 }

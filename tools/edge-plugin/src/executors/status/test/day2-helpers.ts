@@ -33,7 +33,14 @@ export async function deployVariant(
   const report = join(workDir, `${version}.json`);
   const results = await runDeployBatch({
     [service]: {
-      ...{ inventory, artifactDir, version, serial: '100%', delivery: 'binary' as const },
+      ...{
+        inventory,
+        artifactDir,
+        version,
+        serial: '100%',
+        delivery: 'binary' as const,
+        allowUnsigned: true,
+      },
       ...{ healthTimeout: variant.healthTimeout ?? 30, stabilityWindow: 2, report },
     },
   });

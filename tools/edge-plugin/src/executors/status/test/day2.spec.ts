@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
 import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
+import { withRenderedPage } from '../../../lib/report-html/test/chromium';
+import { checkDeployPage, checkStatusPage } from '../../../lib/report-html/test/page-checks';
 import { runCommand } from '../../../lib/run-command';
+import type { DeployReport } from '../../deploy/lib/print-summary';
 import { contextFor, execOnNode, WORKSPACE_ROOT } from '../../deploy/test/fleet-helpers';
 import { writeReleaseVariant } from '../../deploy/test/release-variants';
 import { followLogs } from '../../logs/lib/follow-logs';
@@ -19,7 +22,7 @@ import { deployVariant, statusCommand } from './day2-helpers';
  * Day-2 operations on a real fleet of two amd64 systemd nodes: deploy v1 then v2, then `status` (the
  * workspace command, as a person runs it, and the executor's functions), the history on the nodes, `logs`
  * (last lines, --since, --follow), a failed deploy's records, and a fleet with one node down and one failed
- * unit. One fleet for the file.
+ * unit, and the HTML pages of those deploys and statuses rendered in headless Chromium. One fleet for the file.
  * EDGESHIP_DAY2_TEST_INVENTORY reuses an amd64 fleet that is up (the fault test stops its second node).
  */
 const HELLO = 'hello-edge';
@@ -216,6 +219,59 @@ describe('day-2 operations on a real amd64 fleet', { timeout: 40 * MINUTES }, ()
     }
   });
 
+  it('the deploy page of a real rollout in Chromium: steps and gates per node, a failed gate shown failed', async () => {
+    const pageOf = async (version: string) => {
+      const report = JSON.parse(await readFile(join(workDir, `${version}.json`), 'utf8')) as DeployReport;
+      await withRenderedPage(join(workDir, `${version}.html`), (page) => checkDeployPage(page, report));
+      return report;
+    };
+    // v1: the whole role on every node, its gate passed.
+    for (const node of (await pageOf(versions.v1)).nodes) {
+      assert.deepEqual(
+        // prune shows only where a release was old enough to go.
+        node.steps!.map((step) => step.step).filter((step) => step !== 'prune'),
+        ['probe', 'check', 'preflight', 'install', 'switch', 'health gate'],
+      );
+      assert.deepEqual(
+        node.gates!.map((gate) => [gate.gate, gate.passed]),
+        [['deploy', true]],
+      );
+    }
+    // v2 again: found in place, the probe and the check only.
+    for (const node of (await pageOf(versions.v2)).nodes)
+      assert.deepEqual(
+        node.steps!.map((step) => [step.step, step.outcome]),
+        [
+          ['probe', 'ok'],
+          ['check', 'ok'],
+        ],
+      );
+    // A release that answers 503 on /healthz: the gate fails on each node, which rolls back to v2.
+    const version = `${versions.v2}-unhealthy`;
+    const artifactDir = await writeReleaseVariant({ ...variant, version, fault: 'unhealthy-healthz' });
+    const failed = await deployVariant(inventory.path, workDir, {
+      ...{ service: HELLO, version, artifactDir, healthTimeout: 5 },
+    });
+    assert.equal(failed.success, false, failed.text);
+    const report = await pageOf(version);
+    assert.deepEqual(
+      report.nodes.map((node) => node.node),
+      inventory.hosts.map((host) => host.name),
+    );
+    for (const node of report.nodes) {
+      assert.equal(node.health, 'failed');
+      assert.deepEqual(
+        node.gates!.map((gate) => [gate.gate, gate.passed]),
+        [
+          ['deploy', false],
+          ['rollback', true],
+        ],
+      );
+      assert.match(node.gates![0]!.message!, /\/healthz answered 503/);
+      assert.equal(node.steps!.find((step) => step.step === 'health gate')!.outcome, 'failed');
+    }
+  });
+
   it('status with one node down and one unit failed: both shown as such, exit code 1', async () => {
     const [first, second] = inventory.hosts;
     // A crash the unit cannot recover from: the executable is gone, so systemd's restarts fail until its limit.
@@ -249,6 +305,15 @@ describe('day-2 operations on a real amd64 fleet', { timeout: 40 * MINUTES }, ()
     assert.equal(failed.release, releaseOf[versions.v2], 'a failed unit still shows its release');
     assert.equal(down.unit, 'unreachable');
     assert.match(down.problem!, /unreachable: .*(ssh|connect|Connection)/i);
+    // The page names both, as the table does.
+    const page = join(workDir, 'status.html');
+    const html = await statusCommand(['--inventory', inventory.path, '--projects', HELLO, '--html', page]);
+    assert.equal(html.exitCode, 1);
+    await withRenderedPage(page, async (shown) => {
+      await checkStatusPage(shown, { ...(JSON.parse(json.stdout) as StatusReport), seconds: 0 });
+      assert.match(shown.text, new RegExp(`${second!.name}: unreachable`));
+      assert.match(shown.text, /need attention/);
+    });
     // The table a person reads names both.
     assert.match(run.stdout, new RegExp(`${first!.name}\\s+${HELLO}.*failed`));
     assert.match(run.stdout + run.stderr, new RegExp(`${HELLO} on ${second!.name}: unreachable`));

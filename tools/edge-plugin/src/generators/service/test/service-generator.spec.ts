@@ -137,7 +137,7 @@ describe('nx g @edgeship/edge-plugin:service', { timeout: 40 * 60_000 }, () => {
       assert.equal(images.code, 0, images.output);
       const first = nx(
         ...['run-many', '-t', 'deploy', '-p', projects.join(','), '--excludeTaskDependencies'],
-        ...[`--inventory=${inventory.path}`, '--outputStyle=static'],
+        ...[`--inventory=${inventory.path}`, '--allowUnsigned', '--outputStyle=static'],
       );
       assert.equal(first.code, 0, first.output);
       for (const framework of FRAMEWORKS) {
@@ -153,7 +153,13 @@ describe('nx g @edgeship/edge-plugin:service', { timeout: 40 * 60_000 }, () => {
           ...{ workspaceRoot: root, service, version: '0.1.1', archs: ['x64'], outDir: workDir },
         });
         upgrades[service] = {
-          ...{ inventory: inventory.path, artifactDir, version: '0.1.1', delivery: 'binary' },
+          ...{
+            inventory: inventory.path,
+            artifactDir,
+            version: '0.1.1',
+            delivery: 'binary',
+            allowUnsigned: true,
+          },
           report: join(workDir, `${service}.json`),
         };
       }
@@ -189,7 +195,7 @@ describe('nx g @edgeship/edge-plugin:service', { timeout: 40 * 60_000 }, () => {
       const { inventory } = await fleetUp({ name: fleet, nodes: 1, arch: 'arm64', workspaceRoot: root });
       const deploy = nx(
         ...['run', 'relay-fastify:deploy', '--excludeTaskDependencies'],
-        ...[`--inventory=${inventory.path}`, '--outputStyle=static'],
+        ...[`--inventory=${inventory.path}`, '--allowUnsigned', '--outputStyle=static'],
       );
       assert.equal(deploy.code, 0, deploy.output);
       const { body } = await getJson(inventory.hosts[0]!.publishedPorts.get(port)!, '/version');

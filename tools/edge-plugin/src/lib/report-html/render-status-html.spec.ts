@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readStatusReport } from './test/fixtures';
+import { renderStatusHtml } from './render-status-html';
+
+describe('renderStatusHtml', () => {
+  it('is one self-contained page and escapes what nodes report', () => {
+    const report = readStatusReport();
+    report.rows[0]!.node = '<b>edge</b>';
+    report.rows[0]!.history[0]!.error = '</td><script>x()</script>';
+    const page = renderStatusHtml(report);
+    assert.doesNotMatch(page, /<script|<link|<img|src=|href=|<b>/i);
+    assert.match(page, /&lt;b&gt;edge&lt;\/b&gt;/);
+    assert.match(page, /&lt;\/td&gt;&lt;script&gt;x\(\)&lt;\/script&gt;/);
+  });
+});
