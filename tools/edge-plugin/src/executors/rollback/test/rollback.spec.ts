@@ -187,6 +187,8 @@ describe('rollback on a real amd64 fleet', { timeout: 60 * MINUTES }, () => {
       const options = {
         ...(delivery ? { delivery } : {}),
         ...{ inventory: inventory.path, artifactDir, report, healthTimeout: 60, stabilityWindow: 2 },
+        // Unsigned builds of the test's own: the local fleet accepts them when told so, in CI too.
+        allowUnsigned: true,
         // A version the build does not report: /version never matches, so the gate fails and the deploy rolls back.
         ...(failing ? { version: failing.version, healthTimeout: 8 } : {}),
       };
