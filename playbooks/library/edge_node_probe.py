@@ -57,7 +57,8 @@ podman:
 services:
   description: >-
     Per service name, C({current, releases, staging, unit_active, since, release_env, history, unit_sha1,
-    socket_sha1, environment_sha1, healthz, version}). C(since) is when the unit became active, or entered its
+    socket_sha1, environment_sha1, healthz, version}); each of C(releases) is C({name, path, mtime, env}), newest
+    first, C(env) its C(release.env). C(since) is when the unit became active, or entered its
     state when it is not active (C(@<unix seconds>)), C(release_env) the current release's C(release.env),
     C(history) the last records of its C(history.jsonl).
   type: dict
@@ -182,6 +183,10 @@ def read_service(root, name, port, timeout, history):
     link = os.path.join(service_root, "current")
     current = os.path.realpath(link) if os.path.islink(link) else ""
     releases, staging = list_releases(os.path.join(service_root, "releases"))
+    # What each kept release is (version, delivery, sha256, image): a rollback switches to one of them and
+    # renders the unit for its delivery; `status` names them. A few hundred bytes each.
+    for release in releases:
+        release["env"] = read_release_env(release["path"])
     state, since = unit_state("edgeship-%s.service" % name)
     # Only a running unit is asked: a stopped one would be started by its socket unit.
     healthz, version = read_version(port, timeout) if state == "active" else (0, "")

@@ -101,6 +101,12 @@ function inferTargets(marker: EdgeshipMarker): Record<string, TargetConfiguratio
       'Per node: current release, unit state, health, since, releases kept, last deploy (one probe per node).',
       { cache: false },
     ),
+    // Day-2: back to a release the nodes keep. Nothing is built first: the release is on the nodes already.
+    rollback: target(
+      'rollback',
+      'Back to the previous release each node keeps, or --to one: canary first, health-gated, rolled forward on failure.',
+      { cache: false },
+    ),
     logs: target('logs', "The service's journal from each node (--lines, --since, --follow).", {
       cache: false,
     }),

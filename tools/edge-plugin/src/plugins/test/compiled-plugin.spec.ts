@@ -60,6 +60,7 @@ describe('compiled plugin', () => {
       'lock',
       'logs',
       'release',
+      'rollback',
       'status',
       'test',
     ]);

@@ -18,7 +18,7 @@ const lint = (cwd: string) => ({
   syntax: () =>
     runCommand(
       'ansible-playbook',
-      ['--syntax-check', '-i', 'localhost,', 'deploy.yml', 'status.yml', 'logs.yml'],
+      ['--syntax-check', '-i', 'localhost,', 'deploy.yml', 'status.yml', 'logs.yml', 'rollback.yml'],
       {
         cwd,
         check: false,
