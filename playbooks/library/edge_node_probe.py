@@ -120,6 +120,18 @@ def unit_state(unit):
     return state, since
 
 
+def read_signed_record(release_dir):
+    """The signed build record a release was deployed from (a few kilobytes), for a rollback to verify."""
+    found = {}
+    for key, name in (("record", "build.json"), ("signature", "build.json.sig")):
+        try:
+            with open(os.path.join(release_dir, name)) as handle:
+                found[key] = handle.read(65536)
+        except OSError:
+            return {}
+    return found
+
+
 def read_release_env(release_dir):
     """KEY=value lines edge_release_commit wrote beside the artifact (version, delivery, arch, ...)."""
     values = {}
@@ -187,6 +199,7 @@ def read_service(root, name, port, timeout, history):
     # renders the unit for its delivery; `status` names them. A few hundred bytes each.
     for release in releases:
         release["env"] = read_release_env(release["path"])
+        release.update(read_signed_record(release["path"]))
     state, since = unit_state("edgeship-%s.service" % name)
     # Only a running unit is asked: a stopped one would be started by its socket unit.
     healthz, version = read_version(port, timeout) if state == "active" else (0, "")

@@ -23,6 +23,8 @@ Options:
   --limit PATTERN    only these nodes (Ansible --limit)
   --serial LIST      batches, canary first (default 1,100%)
   --health-timeout S seconds the kept release gets to answer /healthz and /version (default 60)
+  --allow-unsigned   switch back to a release deployed unsigned (the local fleet only; CI and every
+                     other inventory require its signed build record to verify against the trust anchor)
   --json             print JSON instead of the table
   --verbose          show Ansible's output
   -h, --help         this text`;
@@ -43,6 +45,7 @@ export function parseRollbackArgs(argv: readonly string[]): RollbackCommandOptio
         'health-timeout': { type: 'string' },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        'allow-unsigned': { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -69,5 +72,6 @@ export function parseRollbackArgs(argv: readonly string[]): RollbackCommandOptio
     ...(timeout === undefined ? {} : { healthTimeout: Number(timeout) }),
     json: values.json,
     verbose: values.verbose,
+    ...(values['allow-unsigned'] ? { allowUnsigned: true } : {}),
   };
 }

@@ -21,6 +21,12 @@ options:
   sha256: {description: Expected sha256 of the artifact., type: str, required: true}
   mode: {description: Octal mode of the artifact., type: str, default: '0644'}
   environment: {description: Lines of C(release.env) (KEY=value); empty values are left out., type: dict, default: {}}
+  signed_record:
+    description:
+      - The signed build record the release was deployed from, as C({record, signature}) text; kept in the release
+        as C(build.json) and C(build.json.sig) so a later rollback can verify it against the trust anchor.
+    type: dict
+    default: {}
 author: edgeship
 """
 
@@ -63,6 +69,15 @@ def write_release_env(path, environment):
     os.chmod(path, 0o644)
 
 
+def write_signed_record(staging, signed):
+    """build.json and build.json.sig beside the artifact, when the deploy verified a signed record."""
+    if not signed.get("record") or not signed.get("signature"):
+        return
+    for name, text in (("build.json", signed["record"]), ("build.json.sig", signed["signature"])):
+        with open(os.path.join(staging, name), "w") as handle:
+            handle.write(text)
+
+
 def main():
     with open(sys.argv[1]) as handle:
         args = json.load(handle)
@@ -74,6 +89,7 @@ def main():
     try:
         os.chmod(artifact, int(str(args.get("mode", "0644")), 8))
         write_release_env(os.path.join(args["staging"], "release.env"), args.get("environment") or {})
+        write_signed_record(args["staging"], args.get("signed_record") or {})
         os.rename(args["staging"], args["release_dir"])
     except (OSError, ValueError) as error:
         print(json.dumps(dict(failed=True, msg="moving the verified release into place failed: %s" % error)))

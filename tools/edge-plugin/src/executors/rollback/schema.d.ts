@@ -16,6 +16,8 @@ export interface RollbackExecutorOptions {
   /** Seconds it must then stay up, unrestarted (default 10). */
   stabilityWindow?: number;
   extraVars?: Record<string, unknown>;
+  /** Roll back to a release deployed unsigned: the local fleet only (as deploy's allowUnsigned). */
+  allowUnsigned?: boolean;
   /** Print JSON instead of the table. */
   json?: boolean;
   verbose?: boolean;

@@ -34,10 +34,12 @@ export interface NormalizedDeployOptions {
 export interface ServiceDeploy {
   options: NormalizedDeployOptions;
   artifacts: ArtifactMap;
+  /** The signed build record (build.json and build.json.sig as text) when the build is signed and verified. */
+  signedRecord?: { record: string; signature: string };
 }
 
 /** One entry of deploy.yml's edge_deploy_services: what the role needs to know of one service. */
-export function serviceEntry({ options, artifacts }: ServiceDeploy): Record<string, unknown> {
+export function serviceEntry({ options, artifacts, signedRecord }: ServiceDeploy): Record<string, unknown> {
   const { service } = options;
   return {
     name: service.name,
@@ -48,6 +50,8 @@ export function serviceEntry({ options, artifacts }: ServiceDeploy): Record<stri
     ...(options.isDeliveryForced ? { forced_delivery: service.delivery } : {}),
     artifacts,
     state_dir: service.stateDirectory,
+    // Kept in the release on the node: a rollback to it verifies it again.
+    ...(signedRecord ? { signed_record: signedRecord } : {}),
   };
 }
 

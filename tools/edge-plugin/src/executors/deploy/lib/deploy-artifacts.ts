@@ -28,7 +28,7 @@ export async function resolveDeployArtifacts(options: NormalizedDeployOptions): 
       built.service,
       `It describes another service than ${service.name}: point artifactDir at ${service.name}'s build.`,
     );
-  const { record, isSigned } = await establishTrust(built, artifactDir, shown, options.trust);
+  const { record, isSigned, signed } = await establishTrust(built, artifactDir, shown, options.trust);
   if (options.versionOverride === undefined && record.version !== service.version)
     logger.warn(
       `${service.name}: package.json says ${service.version}, but ${shown} holds the build of ${record.version}: ` +
@@ -49,5 +49,9 @@ export async function resolveDeployArtifacts(options: NormalizedDeployOptions): 
     );
   }
   const version = options.versionOverride ?? record.version;
-  return { options: { ...options, service: { ...service, version } }, artifacts };
+  return {
+    options: { ...options, service: { ...service, version } },
+    artifacts,
+    ...(signed ? { signedRecord: signed } : {}),
+  };
 }

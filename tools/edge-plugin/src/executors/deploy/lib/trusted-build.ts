@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   readSignedRecord,
@@ -15,6 +15,8 @@ import type { TrustPolicy } from './trust-policy';
 export interface TrustedBuild {
   record: BuildRecord;
   isSigned: boolean;
+  /** The verified files' text, kept with the release on the node. */
+  signed?: { record: string; signature: string };
 }
 
 /**
@@ -76,7 +78,8 @@ export async function establishTrust(
     return { record: built, isSigned: false };
   }
   logger.done(`${service}: build record signature verified (${policy.anchor.source})`);
-  return { record: signed, isSigned: true };
+  const text = { record: readFileSync(recordFile, 'utf8'), signature: readFileSync(signature, 'utf8') };
+  return { record: signed, isSigned: true, signed: text };
 }
 
 function describe(record: BuildRecord): string {

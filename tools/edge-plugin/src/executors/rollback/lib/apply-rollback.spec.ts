@@ -8,6 +8,7 @@ const options = (name: string, stateDirectory = false): NormalizedRollbackOption
   ...{ workspaceRoot: '/w', playbookDir: '/w/playbooks', service: { name, port: 8101, stateDirectory } },
   ...{ inventories: ['/w/i.yml'], hosts: 'edge', serial: [1, '100%'], healthTimeout: 30, stabilityWindow: 2 },
   ...{ extraVars: { edge_service_keep_releases: 4 }, json: false, verbose: false },
+  trust: { isSignatureRequired: false, why: 'local fleet outside CI', anchor: undefined },
 });
 const step = (service: string, node: string, to: string, delivery = 'binary'): RollbackStep => ({
   ...{ service, node, from: 'x', to, version: to.split('-')[0]!, delivery, isInPlace: false },

@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { ConfigError } from '../../../lib/errors';
 import { normalizeOptions } from '../../deploy/lib/normalize-options';
+import type { TrustPolicy } from '../../deploy/lib/trust-policy';
 import type { RollbackExecutorOptions } from '../schema';
 
 export interface NormalizedRollbackOptions {
@@ -20,6 +21,8 @@ export interface NormalizedRollbackOptions {
   extraVars: Record<string, unknown>;
   json: boolean;
   verbose: boolean;
+  /** The deploy's trust policy: a kept release is verified again against the same anchor before the switch. */
+  trust: TrustPolicy;
 }
 
 /** A version or a release id (<version>-<sha256[:12]>): the characters release directories are named with. */
@@ -35,8 +38,21 @@ export function normalizeRollbackOptions(
 ): NormalizedRollbackOptions {
   const { inventory, fleet, hosts, limit, serial, healthTimeout, stabilityWindow, extraVars, verbose } =
     options;
+  // allowUnsigned: a kept release deployed unsigned may be switched back to on the local fleet only, as deploy.
+  const { allowUnsigned } = options;
   const deploy = normalizeOptions(
-    { inventory, fleet, hosts, limit, serial, healthTimeout, stabilityWindow, extraVars, verbose },
+    {
+      inventory,
+      fleet,
+      hosts,
+      limit,
+      serial,
+      healthTimeout,
+      stabilityWindow,
+      extraVars,
+      verbose,
+      allowUnsigned,
+    },
     context,
   );
   const to = options.to?.trim() || undefined;
@@ -66,14 +82,16 @@ export function normalizeRollbackOptions(
     extraVars: deploy.extraVars,
     json: options.json ?? false,
     verbose: deploy.verbose,
+    trust: deploy.trust,
   };
 }
 
 /** What services must share to roll back in one Ansible run: everything but the service and its --to. */
 export function rollbackKey(options: NormalizedRollbackOptions): string {
   const { inventories, hosts, limit, serial, healthTimeout, stabilityWindow, extraVars, verbose } = options;
-  const { playbookDir } = options;
+  const { playbookDir, trust } = options;
   return JSON.stringify({
+    isSignatureRequired: trust.isSignatureRequired,
     ...{ inventories, hosts, limit, serial, healthTimeout, stabilityWindow, extraVars, verbose, playbookDir },
   });
 }

@@ -1,9 +1,10 @@
-import { summarizeReport, type NodeHealth } from '../../deploy/lib/deploy-report';
+import { summarizeReport, type AnsibleReport, type NodeHealth } from '../../deploy/lib/deploy-report';
 import { readNodes } from '../../status/lib/read-nodes';
 import { logger } from '../../../lib/logger';
 import { applyRollback } from './apply-rollback';
 import type { NormalizedRollbackOptions } from './normalize-rollback-options';
 import { planRollback, type RollbackRefusal, type RollbackStep } from './plan-rollback';
+import { verifyKeptReleases, type KeptRelease } from './verify-kept-releases';
 
 /** One service on one node after the rollback: from which release to which, and how it went. */
 export interface RollbackRow {
@@ -59,6 +60,15 @@ export async function runRollback(services: readonly NormalizedRollbackOptions[]
   }));
   if (plan.refusals.length > 0)
     return { success: false, seconds: seconds(), rows: unreachable, refused: plan.refusals };
+  // The trust chain again, for what is about to run: a kept release whose signature no longer verifies stops
+  // the whole rollback before a node changes.
+  const unverified = await verifyKeptReleases(
+    plan.steps.filter((step) => !step.isInPlace),
+    (step) => keptRelease(read, step),
+    options.trust,
+  );
+  if (unverified.length > 0)
+    return { success: false, seconds: seconds(), rows: unreachable, refused: unverified };
   const inPlace = plan.steps.filter((step) => step.isInPlace).map((step) => rowOf(step, 'already running'));
   const toSwitch = plan.steps.filter((step) => !step.isInPlace);
   const switched: RollbackRow[] = [];
@@ -94,6 +104,14 @@ export async function runRollback(services: readonly NormalizedRollbackOptions[]
   );
   const success = exitCode === 0 && rows.length > 0 && rows.every((row) => row.health === 'healthy');
   return { success, seconds: seconds(), rows, refused: [] };
+}
+
+/** The kept release a step switches to, as the probe read it on the step's node. */
+function keptRelease(read: AnsibleReport, step: RollbackStep): KeptRelease | undefined {
+  const result = read.hosts[step.node]?.result as {
+    edge_status?: { services?: Record<string, { releases?: KeptRelease[] }> };
+  } | null;
+  return result?.edge_status?.services?.[step.service]?.releases?.find((release) => release.name === step.to);
 }
 
 function rowOf(step: RollbackStep, action: string): RollbackRow {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
 import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
+import { readBuildRecord, writeSignedRecordFile } from '../../../lib/build-record';
 import { runCommand } from '../../../lib/run-command';
 import { captureOutput } from '../../../testing/capture-output';
 import deployExecutor from '../../deploy/deploy.impl';
@@ -41,6 +42,8 @@ async function deploy(version: string, artifactDir: string): Promise<void> {
 const rollback = (service: string, ...args: string[]) =>
   rollbackCommand([
     ...['--inventory', inventory.path, '--projects', service, '--json', '--health-timeout', '30'],
+    // The test's own builds went out unsigned (allowUnsigned): the local fleet takes them back, in CI too.
+    '--allow-unsigned',
     ...args,
   ]);
 
@@ -294,5 +297,66 @@ describe('rollback on a real amd64 fleet', { timeout: 60 * MINUTES }, () => {
     const rerun = await rollback(HELLO, '--to', versions.v2);
     assert.equal(rerun.exitCode, 0, describeRun(rerun));
     assert.deepEqual(await readVersions(8101), [versions.v2, versions.v2]);
+  });
+
+  it('a kept release whose signed build record no longer verifies: refused before any node changes; the control rolls back', async () => {
+    // The project's release key, made here as CI would hold it, and the anchor deploy and rollback verify with.
+    const keys = join(workDir, 'trust');
+    await mkdir(keys);
+    await runCommand('cosign', ['generate-key-pair', `--output-key-prefix=${join(keys, 'cosign')}`], {
+      env: { ...process.env, COSIGN_PASSWORD: '' },
+    });
+    const signedVariant = async (version: string) => {
+      const dir = await writeReleaseVariant({ ...variant, version });
+      const file = await writeSignedRecordFile(dir, readBuildRecord(dir)!);
+      await runCommand(
+        'cosign',
+        [
+          'sign-blob',
+          `--key=${join(keys, 'cosign.key')}`,
+          '--tlog-upload=false',
+          '--yes',
+          `--output-signature=${file}.sig`,
+          file,
+        ],
+        { env: { ...process.env, COSIGN_PASSWORD: '' } },
+      );
+      return dir;
+    };
+    const run = Date.now();
+    const [s1, s2] = [`1.0.0-t1.${run}`, `1.0.0-t2.${run}`];
+    process.env['EDGESHIP_TRUST_ANCHOR'] = join(keys, 'cosign.pub');
+    try {
+      const s1Dir = await signedVariant(s1);
+      await deploy(s1, s1Dir);
+      await deploy(s2, await signedVariant(s2));
+      // The deploy kept the verified record with the release; on one node its signature is now another's.
+      const canary = inventory.hosts[0]!;
+      const kept = `/opt/edgeship/${HELLO}/releases/${releaseOf[s1]}`;
+      await execOnNode(canary.container, ['test', '-s', `${kept}/build.json`]);
+      const forged =
+        'MEUCIQDq0yNqQ5o6k2x9m0Jw1Qz3s2bq0l1o9Vq1m2n3b4v5cwIgUu0W1k2m3n4b5v6c7x8z9a0s1d2f3g4h5j6k7l8q9w0e1r2=';
+      await execOnNode(canary.container, ['sh', '-c', `printf %s '${forged}' > ${kept}/build.json.sig`]);
+      const refused = await rollback(HELLO, '--to', s1);
+      assert.equal(refused.exitCode, 1, describeRun(refused));
+      assert.match(
+        refused.report!.refused.map((r) => r.reason).join('\n'),
+        new RegExp(
+          `${canary.name}: release ${releaseOf[s1]} has a build record whose signature no longer verifies`,
+        ),
+      );
+      assert.deepEqual(await readVersions(8101), [s2, s2], 'no node changed');
+      // The control: the signature the deploy kept, put back, verifies, and the same rollback goes through.
+      await runCommand('docker', [
+        'cp',
+        join(s1Dir, 'build.json.sig'),
+        `${canary.container}:${kept}/build.json.sig`,
+      ]);
+      const back = await rollback(HELLO, '--to', s1);
+      assert.equal(back.exitCode, 0, describeRun(back));
+      assert.deepEqual(await readVersions(8101), [s1, s1]);
+    } finally {
+      delete process.env['EDGESHIP_TRUST_ANCHOR'];
+    }
   });
 });
