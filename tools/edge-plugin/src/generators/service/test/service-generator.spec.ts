@@ -95,6 +95,7 @@ describe('nx g @edgeship/edge-plugin:service', { timeout: 40 * 60_000 }, () => {
       'lock',
       'logs',
       'release',
+      'rollback',
       'status',
       'test',
     ]);
