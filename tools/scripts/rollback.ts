@@ -1,13 +1,13 @@
 // `npm run rollback`: every service of the workspace (or --projects) back to the previous release on the nodes,
 // planned from one read and switched in one Ansible run, without an Nx start-up: the rollback executor's own
 // functions, given every service at once as its batch implementation is by `nx run-many -t rollback`.
-import type { ExecutorContext } from '@nx/devkit';
 import { resolve } from 'node:path';
 import { normalizeRollbackOptions } from '../edge-plugin/src/executors/rollback/lib/normalize-rollback-options';
 import { printRollback } from '../edge-plugin/src/executors/rollback/lib/print-rollback';
 import { runRollback } from '../edge-plugin/src/executors/rollback/lib/run-rollback';
 import { reportError } from '../edge-plugin/src/lib/errors';
 import { listServices } from './list-services';
+import { servicesContext } from './services-context';
 import { parseRollbackArgs, ROLLBACK_HELP, type RollbackCommandOptions } from './rollback-args';
 import { selectServices } from './start-args';
 
@@ -15,15 +15,7 @@ const workspaceRoot = resolve(__dirname, '..', '..');
 
 async function main(options: RollbackCommandOptions): Promise<number> {
   const services = selectServices(options.projects, listServices(workspaceRoot), 'npm run rollback');
-  const context = {
-    root: workspaceRoot,
-    cwd: process.cwd(),
-    isVerbose: false,
-    projectsConfigurations: {
-      version: 2,
-      projects: Object.fromEntries(services.map((name) => [name, { root: `packages/${name}` }])),
-    },
-  } as unknown as ExecutorContext;
+  const context = servicesContext(workspaceRoot, services);
   // Paths on the command line are the caller's, not the workspace's.
   const inventory = options.inventory ? resolve(options.inventory) : undefined;
   const { help: _help, projects: _projects, ...executorOptions } = options;

@@ -1,7 +1,6 @@
 // `npm run status`: every service of the workspace on every node, in one Ansible run (one probe per node),
 // without an Nx start-up: the status executor's own functions, given every service at once as its batch
 // implementation is by `nx run-many -t status`.
-import type { ExecutorContext } from '@nx/devkit';
 import { resolve } from 'node:path';
 import { normalizeStatusOptions } from '../edge-plugin/src/executors/status/lib/normalize-status-options';
 import { printStatus } from '../edge-plugin/src/executors/status/lib/print-status';
@@ -9,6 +8,7 @@ import { runStatus } from '../edge-plugin/src/executors/status/lib/run-status';
 import { writeStatusHtml } from '../edge-plugin/src/executors/status/lib/write-status-html';
 import { reportError } from '../edge-plugin/src/lib/errors';
 import { listServices } from './list-services';
+import { servicesContext } from './services-context';
 import { selectServices } from './start-args';
 import { parseStatusArgs, STATUS_HELP, type StatusCommandOptions } from './status-args';
 
@@ -16,15 +16,7 @@ const workspaceRoot = resolve(__dirname, '..', '..');
 
 async function main(options: StatusCommandOptions): Promise<number> {
   const services = selectServices(options.projects, listServices(workspaceRoot), 'npm run status');
-  const context = {
-    root: workspaceRoot,
-    cwd: process.cwd(),
-    isVerbose: false,
-    projectsConfigurations: {
-      version: 2,
-      projects: Object.fromEntries(services.map((name) => [name, { root: `packages/${name}` }])),
-    },
-  } as unknown as ExecutorContext;
+  const context = servicesContext(workspaceRoot, services);
   // Paths on the command line are the caller's, not the workspace's.
   const inventory = options.inventory ? resolve(options.inventory) : undefined;
   const html = options.html ? resolve(options.html) : undefined;
