@@ -20,6 +20,9 @@ while True:
         print(line, flush=True)
 `;
 
+/** How long python3 may take to start and bind the notify socket on a loaded machine. */
+const RECEIVER_START_TIMEOUT_MS = 30_000;
+
 export interface ContractCheckInput {
   /** The command that starts the service: the executable (plus arguments in tests). */
   command: string[];
@@ -68,9 +71,11 @@ export async function checkContract(input: ContractCheckInput): Promise<Contract
     });
     started.push(receiver);
     receiver.stdout!.on('data', (chunk: Buffer) => notifications.push(...chunk.toString().split('\n')));
+    // The check's own set-up, not the service under test: its wait must not shrink with a short contract
+    // timeout, or a busy machine (python3 starting slowly) fails a service that did nothing wrong.
     await waitUntil(
       () => notifications.includes('bound'),
-      input.timeoutMs,
+      Math.max(input.timeoutMs, RECEIVER_START_TIMEOUT_MS),
       'python3 to bind the notify socket',
       receiver,
     );
