@@ -14,15 +14,9 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from '
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fleetDown, fleetUp } from '../tools/edge-fleet/src/index';
-import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
-import { reportError } from '../tools/edge-plugin/src/lib/errors';
-import { logger } from '../tools/edge-plugin/src/lib/logger';
-import {
-  commitAll,
-  copyWorkspaceToThrowawayRepo,
-  git,
-} from '../tools/edge-plugin/src/testing/workspace-copy';
+import { fleetDown, fleetUp } from '@edgeship/edge-fleet';
+import { testFleetName, commitAll, copyWorkspaceToThrowawayRepo, git } from '@edgeship/edge-common/testing';
+import { reportError, logger } from '@edgeship/edge-common';
 import {
   readPipelineReport,
   runPipelineCli,

@@ -13,11 +13,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fleetDown, fleetUp, type FleetUpResult } from '../../tools/edge-fleet/src/index';
-import { testFleetName } from '../../tools/edge-fleet/test/test-fleet-name';
-import type { BuildRecord } from '../../tools/edge-plugin/src/lib/build-record';
-import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
-import { commitAll, copyWorkspaceToThrowawayRepo } from '../../tools/edge-plugin/src/testing/workspace-copy';
+import { fleetDown, fleetUp, type FleetUpResult } from '@edgeship/edge-fleet';
+import { testFleetName, commitAll, copyWorkspaceToThrowawayRepo } from '@edgeship/edge-common/testing';
+import type { BuildRecord } from '@edgeship/edge-plugin/lib/build-record';
+import { runCommand } from '@edgeship/edge-common';
 import {
   fetchJson,
   listAffectedProjects,

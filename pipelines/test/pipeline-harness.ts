@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { findFreePort } from '../../tools/edge-plugin/src/testing/free-port';
+import { findFreePort } from '@edgeship/edge-common/testing';
 
 /** The --json report of tools/pipeline (see tools/pipeline/src/summary.ts). */
 export interface PipelineReport {

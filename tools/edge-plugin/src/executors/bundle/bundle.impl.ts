@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ConfigError, reportError } from '../../lib/errors';
-import { logger, timedStep } from '../../lib/logger';
+import { ConfigError, reportError, logger, timedStep } from '@edgeship/edge-common';
 import { ensureRuntimes } from './lib/fetch-runtime';
 import { describeNativeAddons, findNativeAddons, listProductionPackages } from './lib/native-addons';
 import { normalizeOptions, resolveOutputDir, type NormalizedBundleOptions } from './lib/normalize-options';

@@ -1,7 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { ToolError, reportError } from '../../lib/errors';
-import { logger } from '../../lib/logger';
-import { runCommand } from '../../lib/run-command';
+import { ToolError, reportError, logger, runCommand } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../lib/project';
 import { parseUnformattedFiles, prettierArgs } from './lib/prettier-args';
 import type { FormatExecutorOptions } from './schema';

@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { reportError } from '../../lib/errors';
-import { logger } from '../../lib/logger';
+import { reportError, logger } from '@edgeship/edge-common';
 import { listProductionPackages } from '../bundle/lib/native-addons';
 import { formatEpoch } from './lib/buildx-args';
 import { createImageWorkDir } from './lib/build-context';

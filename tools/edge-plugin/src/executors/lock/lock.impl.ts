@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, reportError } from '../../lib/errors';
-import { logger, timedStep } from '../../lib/logger';
+import { ConfigError, reportError, logger, timedStep } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../lib/project';
 import type { Lockfile } from './lib/lockfile';
 import { PruneError, pruneLockfile } from './lib/prune-lockfile';

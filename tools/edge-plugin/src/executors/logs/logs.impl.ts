@@ -1,6 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { reportError } from '../../lib/errors';
-import { logger } from '../../lib/logger';
+import { reportError, logger } from '@edgeship/edge-common';
 import { followLogs } from './lib/follow-logs';
 import { normalizeLogsOptions } from './lib/normalize-logs-options';
 import { printLogs, readLogs } from './lib/read-logs';

@@ -1,5 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { reportError } from '../../lib/errors';
+import { reportError } from '@edgeship/edge-common';
 import { runBatch, type BatchResults } from '../../lib/run-batch';
 import { normalizeStatusOptions, statusKey } from './lib/normalize-status-options';
 import { printStatus } from './lib/print-status';

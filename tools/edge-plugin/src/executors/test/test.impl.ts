@@ -1,9 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
-import { reportError } from '../../lib/errors';
-import { logger } from '../../lib/logger';
+import { reportError, logger, runCommand } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../lib/project';
-import { runCommand } from '../../lib/run-command';
 import { findSpecFiles, nodeTestArgs } from './lib/find-spec-files';
 import type { TestExecutorOptions } from './schema';
 

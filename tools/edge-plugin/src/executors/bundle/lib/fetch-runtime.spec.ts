@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { findClosedPort, startTamperedRegistry, type FakeRegistry } from '../test/fake-registry';
 import { ensureRuntime, type RuntimeRequest } from './fetch-runtime';
 import { hashFile, resolveCacheRoot, runtimeCachePaths } from './runtime-cache';

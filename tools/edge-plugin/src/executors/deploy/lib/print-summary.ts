@@ -1,5 +1,5 @@
 import { formatBytes } from '../../../lib/format-bytes';
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { htmlPathOf } from '../../../lib/report-html/write-html-report';
 import type { NormalizedDeployOptions } from './ansible-args';
 import type { NodeOutcome } from './deploy-report';

@@ -9,11 +9,9 @@ import {
   readFleetGateway,
   parseInventory,
   type FleetInventory,
-} from '../../../../../edge-fleet/src/index';
-import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
-import { runCommand } from '../../../lib/run-command';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
+} from '@edgeship/edge-fleet';
+import { testFleetName, captureOutput, executorContext } from '@edgeship/edge-common/testing';
+import { runCommand } from '@edgeship/edge-common';
 import { startRegistry, type TestRegistry } from '../../release/test/registry-fixture';
 import releaseExecutor from '../../release/release.impl';
 import deployExecutor from '../deploy.impl';

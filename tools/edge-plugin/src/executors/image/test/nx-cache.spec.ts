@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../../lib/run-command';
-import { copyWorkspaceToThrowawayRepo } from '../../../testing/workspace-copy';
+import { runCommand } from '@edgeship/edge-common';
+import { copyWorkspaceToThrowawayRepo } from '@edgeship/edge-common/testing';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
 import { readImageRecord, type ImageRecord } from '../lib/image-record';
 

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, ToolError } from '../../../lib/errors';
+import { ConfigError, ToolError } from '@edgeship/edge-common';
 import { ensureKeyPair, explainCosignFailure, isVerifiedFor, keyPairPaths } from './signing';
 
 describe('isVerifiedFor', () => {

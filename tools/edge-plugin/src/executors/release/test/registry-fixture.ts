@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '../../../testing/free-port';
+import { findFreePort } from '@edgeship/edge-common/testing';
 
 export interface TestRegistry {
   host: string;

@@ -14,9 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../../lib/run-command';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
+import { runCommand } from '@edgeship/edge-common';
+import { captureOutput, executorContext } from '@edgeship/edge-common/testing';
 import deployExecutor from '../../deploy/deploy.impl';
 import { resolveDeployArtifacts } from '../../deploy/lib/deploy-artifacts';
 import { normalizeOptions } from '../../deploy/lib/normalize-options';

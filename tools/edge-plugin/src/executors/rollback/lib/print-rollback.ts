@@ -1,4 +1,4 @@
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import type { RollbackReport } from './run-rollback';
 
 /**
