@@ -10,4 +10,4 @@ export { findFreePort } from './free-port';
 export { startHammer, type HammerFigures } from './request-hammer';
 export { commitAll, copyWorkspaceToThrowawayRepo, git, WORKSPACE_ROOT } from './workspace-copy';
 export { testFleetName } from './test-fleet-name';
-export { captureOutput } from './capture-output';
+export { captureOutput, logToStderr } from './capture-output';

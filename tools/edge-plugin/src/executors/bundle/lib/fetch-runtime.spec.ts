@@ -10,9 +10,9 @@ import { hashFile, resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
 import type { RuntimePins } from './runtime-pins';
 import { readPinnedRuntime } from './runtime-version';
 import { createTempDir } from '../test/temp-folders';
-import { quietStdout } from '../test/quiet-stdout';
+import { logToStderr } from '@edgeship/edge-common/testing';
 
-quietStdout();
+logToStderr();
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
 /** The repository's own pins: these specs fetch exactly what bundle would. */

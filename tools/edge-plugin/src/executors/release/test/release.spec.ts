@@ -1,4 +1,3 @@
-import '../../image/test/log-to-stderr';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
@@ -15,7 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCommand } from '@edgeship/edge-common';
-import { captureOutput, executorContext } from '@edgeship/edge-common/testing';
+import {
+  captureOutput,
+  executorContext,
+  logToStderr,
+} from '@edgeship/edge-common/testing';
 import deployExecutor from '../../deploy/deploy.impl';
 import { resolveDeployArtifacts } from '../../deploy/lib/deploy-artifacts';
 import { normalizeOptions } from '../../deploy/lib/normalize-options';
@@ -27,6 +30,9 @@ import { readTagDigest } from '../lib/publish';
 import type { ReleaseRecord } from '../lib/release-record';
 import releaseExecutor from '../release.impl';
 import { startRegistry, type TestRegistry } from './registry-fixture';
+
+// Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.
+logToStderr();
 
 const repository = `edgeship-test/release-${process.pid}`;
 const root = createImageWorkspace();
