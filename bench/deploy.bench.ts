@@ -28,16 +28,14 @@ import {
   type HammerFigures,
   captureOutput,
   executorContext,
+  startRegistry,
+  type TestRegistry,
 } from '@edgeship/edge-common/testing';
 import { runCommand } from '@edgeship/edge-common';
 import deployExecutor from '@edgeship/edge-plugin/executors/deploy/deploy.impl';
 import { contextFor, readReport } from '@edgeship/edge-plugin/executors/deploy/test/fleet-helpers';
 import { writeReleaseVariant } from '@edgeship/edge-plugin/executors/deploy/test/release-variants';
 import releaseExecutor from '@edgeship/edge-plugin/executors/release/release.impl';
-import {
-  startRegistry,
-  type TestRegistry,
-} from '@edgeship/edge-plugin/executors/release/test/registry-fixture';
 
 const WORKSPACE_ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');

@@ -10,9 +10,14 @@ import {
   parseInventory,
   type FleetInventory,
 } from '@edgeship/edge-fleet';
-import { testFleetName, captureOutput, executorContext } from '@edgeship/edge-common/testing';
+import {
+  testFleetName,
+  captureOutput,
+  executorContext,
+  startRegistry,
+  type TestRegistry,
+} from '@edgeship/edge-common/testing';
 import { runCommand } from '@edgeship/edge-common';
-import { startRegistry, type TestRegistry } from '../../release/test/registry-fixture';
 import releaseExecutor from '../../release/release.impl';
 import deployExecutor from '../deploy.impl';
 import { contextFor, execOnNode, getJson, readReport, WORKSPACE_ROOT } from './fleet-helpers';

@@ -18,6 +18,8 @@ import {
   captureOutput,
   executorContext,
   logToStderr,
+  startRegistry,
+  type TestRegistry,
 } from '@edgeship/edge-common/testing';
 import deployExecutor from '../../deploy/deploy.impl';
 import { resolveDeployArtifacts } from '../../deploy/lib/deploy-artifacts';
@@ -29,7 +31,6 @@ import { createImageWorkspace, FIXTURE_SERVICE } from '../../image/test/fixture-
 import { readTagDigest } from '../lib/publish';
 import type { ReleaseRecord } from '../lib/release-record';
 import releaseExecutor from '../release.impl';
-import { startRegistry, type TestRegistry } from './registry-fixture';
 
 // Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.
 logToStderr();
