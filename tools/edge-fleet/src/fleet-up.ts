@@ -62,8 +62,8 @@ const SOURCE = 'edge-fleet up';
 /** Brings the fleet to N running nodes and writes its inventory; a failure removes what this call created. */
 export async function fleetUp(options: FleetUpOptions = {}): Promise<FleetUpResult> {
   const name = validateFleetName(options.name ?? DEFAULT_FLEET_NAME, SOURCE);
-  const nodes = validateNodeCount(options.nodes ?? DEFAULT_NODE_COUNT, SOURCE);
   const arch = validateArch(options.arch ?? 'arm64', SOURCE);
+  const nodes = validateNodeCount(options.nodes ?? DEFAULT_NODE_COUNT, arch, SOURCE);
   if (options.portBase !== undefined) validatePortBase(options.portBase, SOURCE);
   const workspaceRoot = options.workspaceRoot ?? resolveWorkspaceRoot();
   const bootTimeoutMs = options.bootTimeoutMs ?? 5 * 60_000;
