@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import {
   DEFAULT_FLEET_NAME,
   DEFAULT_NODE_COUNT,

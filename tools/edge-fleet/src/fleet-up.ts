@@ -1,6 +1,12 @@
 import { readFile, rm } from 'node:fs/promises';
-import { logger } from '../../edge-plugin/src/lib/logger';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import {
+  logger,
+  runCommand,
+  fleetDirOf,
+  inventoryPathOf,
+  privateKeyPathOf,
+  resolveWorkspaceRoot,
+} from '@edgeship/edge-common';
 import { checkOwnedBy, listFleetContainers, listFleetNetworks, type FleetContainer } from './docker';
 import { checkMatchesExisting, checkNamesAreFree, checkPortsAreFree, choosePortBase } from './up-checks';
 import {
@@ -27,7 +33,6 @@ import { ensureNodeImage } from './node-image';
 import { allocateFleetPorts, hostPortsOf, validatePortBase } from './ports';
 import { checkDockerEngine } from './preflight';
 import { ensureFleetKey, waitForSsh } from './ssh';
-import { fleetDirOf, inventoryPathOf, privateKeyPathOf, resolveWorkspaceRoot } from './workspace';
 
 export interface FleetUpOptions {
   name?: string;

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 
 /** Every docker object a fleet owns carries this label, so `down` removes exactly those. */
 export const FLEET_LABEL = 'edgeship.fleet';
