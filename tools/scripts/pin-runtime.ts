@@ -5,13 +5,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SEA_ARCHS, type SeaArch } from '../edge-plugin/src/executors/bundle/lib/arch';
-import { downloadRuntime } from '../edge-plugin/src/executors/bundle/lib/download-runtime';
-import { recordRuntimePins, type RuntimePin } from '../edge-plugin/src/executors/bundle/lib/runtime-pins';
-import {
-  parseRuntimeVersion,
-  readPinnedRuntime,
-} from '../edge-plugin/src/executors/bundle/lib/runtime-version';
+import { SEA_ARCHS, type SeaArch } from '../edge-plugin/src/lib/runtime/arch';
+import { downloadRuntime } from '../edge-plugin/src/lib/runtime/download-runtime';
+import { recordRuntimePins, type RuntimePin } from '../edge-plugin/src/lib/runtime/runtime-pins';
+import { parseRuntimeVersion, readPinnedRuntime } from '../edge-plugin/src/lib/runtime/runtime-version';
 import { reportError } from '../edge-plugin/src/lib/errors';
 import { logger } from '../edge-plugin/src/lib/logger';
 

@@ -3,7 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ConfigError, reportError } from '../../lib/errors';
 import { logger, timedStep } from '../../lib/logger';
-import { ensureRuntimes } from './lib/fetch-runtime';
+import { ensureRuntimes } from '../../lib/runtime/fetch-runtime';
 import { describeNativeAddons, findNativeAddons, listProductionPackages } from './lib/native-addons';
 import { normalizeOptions, resolveOutputDir, type NormalizedBundleOptions } from './lib/normalize-options';
 import { refusePinoTransports } from './lib/pino-transports';

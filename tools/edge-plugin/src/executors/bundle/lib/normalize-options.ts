@@ -5,10 +5,10 @@ import { ConfigError } from '../../../lib/errors';
 import { resolveProjectRoot } from '../../../lib/project';
 import { readEdgeshipMarker, type DeliveryMode } from '../../../plugins/marker';
 import type { BundleExecutorOptions } from '../schema';
-import { parseArchs, selectBlobArch, type SeaArch } from './arch';
-import { resolveCacheRoot } from './runtime-cache';
-import type { RuntimePins } from './runtime-pins';
-import { readPinnedRuntime, type PinnedRuntime } from './runtime-version';
+import { parseArchs, selectBlobArch, type SeaArch } from '../../../lib/runtime/arch';
+import { resolveCacheRoot } from '../../../lib/runtime/runtime-cache';
+import type { RuntimePins } from '../../../lib/runtime/runtime-pins';
+import { readPinnedRuntime, type PinnedRuntime } from '../../../lib/runtime/runtime-version';
 
 export interface NormalizedBundleOptions {
   workspaceRoot: string;

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { ToolError } from '../../../lib/errors';
 import { logger, timedStep } from '../../../lib/logger';
-import type { SeaArch } from './arch';
+import type { SeaArch } from '../../../lib/runtime/arch';
 import { checkContract } from './check-contract';
 import { describeContractFailure, tailLines } from './contract-failure';
 

@@ -1,7 +1,7 @@
 import { chmod, copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { runCommand } from '../../../lib/run-command';
-import { executableName, type SeaArch } from './arch';
+import { executableName, type SeaArch } from '../../../lib/runtime/arch';
 import { createSeaConfig, postjectArgs, seaBlobArgs } from './sea-config';
 
 export interface ExecutablesInput {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../lib/run-command';
 import { captureOutput } from '../../../testing/capture-output';
-import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
+import { resolveCacheRoot } from '../../../lib/runtime/runtime-cache';
 import { ensureBaseImage } from './base-image';
 import { requireBasePin } from './base-pins';
 import { computeBaseHash } from './base-rootfs';

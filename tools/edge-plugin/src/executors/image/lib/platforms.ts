@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../lib/errors';
-import type { SeaArch } from '../../bundle/lib/arch';
+import type { SeaArch } from '../../../lib/runtime/arch';
 
 /** What one target platform means for each tool on the way: Debian, Node.js, the OCI image, file names. */
 export interface ImagePlatform {

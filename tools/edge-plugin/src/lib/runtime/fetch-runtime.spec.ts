@@ -3,14 +3,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError } from '../../../lib/errors';
-import { findClosedPort, startTamperedRegistry, type FakeRegistry } from '../test/fake-registry';
+import { ConfigError } from '../errors';
+import {
+  findClosedPort,
+  startTamperedRegistry,
+  type FakeRegistry,
+} from '../../executors/bundle/test/fake-registry';
 import { ensureRuntime, type RuntimeRequest } from './fetch-runtime';
 import { hashFile, resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
 import type { RuntimePins } from './runtime-pins';
 import { readPinnedRuntime } from './runtime-version';
-import { createTempDir } from '../test/temp-folders';
-import { quietStdout } from '../test/quiet-stdout';
+import { createTempDir } from '../../executors/bundle/test/temp-folders';
+import { quietStdout } from '../../executors/bundle/test/quiet-stdout';
 
 quietStdout();
 

@@ -10,7 +10,7 @@ import {
   resolveCacheRoot,
   runtimeCachePaths,
 } from './runtime-cache';
-import { createTempWorkspace } from '../test/temp-folders';
+import { createTempWorkspace } from '../../executors/bundle/test/temp-folders';
 
 describe('resolveCacheRoot', () => {
   it('prefers EDGESHIP_CACHE_DIR, resolved against the workspace', () => {
