@@ -3,6 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ConfigError, reportError } from '../../lib/errors';
 import { logger, timedStep } from '../../lib/logger';
+import { formatBytes } from '../../lib/format-bytes';
 import { ensureRuntimes } from '../../lib/runtime/fetch-runtime';
 import { describeNativeAddons, findNativeAddons, listProductionPackages } from './lib/native-addons';
 import { normalizeOptions, resolveOutputDir, type NormalizedBundleOptions } from './lib/normalize-options';
@@ -130,8 +131,4 @@ async function reportOutputs(
     });
   }
   logger.table(rows);
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
 }
