@@ -15,7 +15,7 @@ import {
   MEDIA_TYPES,
   type Descriptor,
 } from '../../tools/edge-plugin/src/executors/image/lib/oci-image';
-import { sha256Text } from '../../tools/edge-plugin/src/executors/image/lib/reproducible-tar';
+import { sha256Text } from '../../tools/edge-plugin/src/lib/sha256';
 import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
 
 const LIBRARY = join(__dirname, '..', 'roles', 'edge_service', 'library');

@@ -15,7 +15,7 @@ import { checkRegistryReachable, createAuthConfig, stagingTag } from './lib/regi
 import { buildReleaseRecord, writeReleaseRecord } from './lib/release-record';
 import { signBuild } from './lib/sign-build';
 import { ensureKeyPair, signImage, verifyImage } from './lib/signing';
-import { hashFile } from '../../lib/runtime/runtime-cache';
+import { hashFile } from '../../lib/sha256';
 import type { ReleaseExecutorOptions } from './schema';
 
 const RELEASE_TOOLS = [

@@ -5,7 +5,7 @@ import { ConfigError, ToolError } from '../errors';
 import { logger } from '../logger';
 import { runCommand } from '../run-command';
 import { runtimePackageName, type SeaArch } from './arch';
-import { hashFile } from './runtime-cache';
+import { hashFile } from '../sha256';
 import { hashTarball, PIN_COMMAND, PINS_FIELD, type RuntimePin, type RuntimePins } from './runtime-pins';
 
 export interface RuntimeRequest {

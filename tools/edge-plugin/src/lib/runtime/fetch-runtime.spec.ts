@@ -10,7 +10,8 @@ import {
   type FakeRegistry,
 } from '../../executors/bundle/test/fake-registry';
 import { ensureRuntime, type RuntimeRequest } from './fetch-runtime';
-import { hashFile, resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
+import { resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
+import { hashFile } from '../sha256';
 import type { RuntimePins } from './runtime-pins';
 import { readPinnedRuntime } from './runtime-version';
 import { createTempDir } from '../../executors/bundle/test/temp-folders';

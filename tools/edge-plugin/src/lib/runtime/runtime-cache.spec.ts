@@ -3,13 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  hashFile,
-  MACHINE_CACHE_ROOT,
-  readCachedDigest,
-  resolveCacheRoot,
-  runtimeCachePaths,
-} from './runtime-cache';
+import { MACHINE_CACHE_ROOT, readCachedDigest, resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
+import { hashFile } from '../sha256';
 import { createTempWorkspace } from '../../executors/bundle/test/temp-folders';
 
 describe('resolveCacheRoot', () => {

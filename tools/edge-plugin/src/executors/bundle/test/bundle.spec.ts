@@ -8,7 +8,7 @@ import { npmInstall, writeFixtureFile } from '../../../testing/fixture-workspace
 import bundleExecutor from '../bundle.impl';
 import { readBuildRecord } from '../../../lib/build-record';
 import { ociArch, SEA_ARCHS } from '../../../lib/runtime/arch';
-import { hashFile } from '../../../lib/runtime/runtime-cache';
+import { hashFile } from '../../../lib/sha256';
 import { readPinnedRuntime } from '../../../lib/runtime/runtime-version';
 import { findClosedPort, startTamperedRegistry } from './fake-registry';
 import { CONTRACT_MAIN, createServiceWorkspace, REPO_ROOT, SELF_BOUND_MAIN } from './fixture-service';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
 import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
 import { runCommand } from '../../../lib/run-command';
-import { hashFile } from '../../../lib/runtime/runtime-cache';
+import { hashFile } from '../../../lib/sha256';
 import type { NodeOutcome } from '../lib/deploy-report';
 import type { DeployReport } from '../lib/print-summary';
 import { runDeployBatch } from './deploy-batch';

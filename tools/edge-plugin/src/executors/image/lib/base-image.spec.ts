@@ -13,7 +13,7 @@ import { requireBasePin } from './base-pins';
 import { computeBaseHash } from './base-rootfs';
 import { readImageId } from './docker-engine';
 import { PLATFORMS } from './platforms';
-import { sha256File } from './reproducible-tar';
+import { sha256File } from '../../../lib/sha256';
 
 describe('ensureBaseImage (real apt, dpkg-deb, buildx; cached per package list)', () => {
   it('gives an arm64 rootfs with glibc, libstdc++, CA bundle, tzdata, passwd — and no shell, no package manager', async () => {

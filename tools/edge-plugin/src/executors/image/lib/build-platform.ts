@@ -7,14 +7,14 @@ import { ensureBaseImage } from './base-image';
 import { SHARED_LAYER_EPOCH } from './base-rootfs';
 import { buildContextDir, prepareBuildContext } from './build-context';
 import type { ResolvedBuilder } from './builder';
-import { buildxArgs, formatEpoch, ociLabels } from './buildx-args';
+import { serviceImageBuildxArgs, formatEpoch, ociLabels } from './buildx-args';
 import { removeImageTag } from './docker-engine';
 import { loadLayersIntoEngine } from './engine-load';
 import type { PlatformImageRecord } from './image-record';
 import { compressLayer } from './layer-blobs';
 import { localTag, type NormalizedImageOptions } from './normalize-options';
 import { normalizeBuiltImage } from './normalize-image';
-import { hashFile } from '../../../lib/runtime/runtime-cache';
+import { hashFile } from '../../../lib/sha256';
 import { writeOciArchive } from './oci-archive';
 import { buildImageConfig } from './oci-image';
 import { archiveName, type ImagePlatform } from './platforms';
@@ -52,7 +52,7 @@ export async function buildPlatformImage(
   const buildTag = `edgeship-build/${options.project}:${arch}-${process.pid}-${Date.now()}`;
   const labels = ociLabels({ service: options.project, version: options.version, ...source });
   try {
-    const args = buildxArgs({
+    const args = serviceImageBuildxArgs({
       contextDir: context,
       platform: platform.platform,
       builder: builder && !builder.engine ? builder.name : undefined,

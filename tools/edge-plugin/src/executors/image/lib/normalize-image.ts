@@ -1,7 +1,8 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveImage } from './docker-engine';
-import { createReproducibleTar, extractTar, sha256File } from './reproducible-tar';
+import { createReproducibleTar, extractTar } from './reproducible-tar';
+import { sha256File } from '../../../lib/sha256';
 
 /** The roles of the three layers renderDockerfile produces, in order. */
 export const LAYER_ROLES = ['base', 'runtime', 'service'] as const;

@@ -11,7 +11,7 @@ import { findFreePort } from '../../../testing/free-port';
 import imageExecutor from '../image.impl';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
 import { readImageRecord, type ImageRecord } from '../lib/image-record';
-import { sha256File } from '../lib/reproducible-tar';
+import { sha256File } from '../../../lib/sha256';
 import { createImageWorkspace, FIXTURE_SERVICE } from './fixture-service';
 
 // A second docker engine on this machine, reached over ssh on 127.0.0.1 through a docker context, stands in
