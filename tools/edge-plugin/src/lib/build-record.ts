@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ConfigError } from './errors';
 import { checkSemver } from './semver';
+import { isServiceName } from './service-manifest';
 
 /** OCI architecture names: what nodes report through the role's arch map and what the role keys artifacts by. */
 export type OciArch = 'arm64' | 'amd64';
@@ -135,8 +136,7 @@ function checkHeader(
   if (document['schema'] !== schema)
     throw new ConfigError(shown, 'schema', document['schema'], `Expected "${schema}": rebuild the service.`);
   const service = document['service'];
-  if (typeof service !== 'string' || !/^[a-z][a-z0-9-]*$/.test(service))
-    throw new ConfigError(shown, 'service', service, 'Rebuild the service.');
+  if (!isServiceName(service)) throw new ConfigError(shown, 'service', service, 'Rebuild the service.');
   const revision = document['revision'];
   if (revision !== undefined && (typeof revision !== 'string' || !REVISION.test(revision)))
     throw new ConfigError(shown, 'revision', revision, 'Rebuild the service.');

@@ -1,4 +1,4 @@
-import type { DeliveryMode } from '../../../plugins/marker';
+import type { DeliveryMode } from '../../../lib/service-manifest';
 import type { ArtifactMap } from './artifacts';
 import type { TrustPolicy } from './trust-policy';
 

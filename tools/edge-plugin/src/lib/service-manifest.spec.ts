@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../lib/errors';
-import { readEdgeshipMarker } from './marker';
+import { ConfigError } from './errors';
+import { readEdgeshipMarker } from './service-manifest';
 
 const FILE = 'packages/svc/package.json';
 
