@@ -16,10 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import imageExecutor from '../tools/edge-plugin/src/executors/image/image.impl';
 import { removeImageTag } from '../tools/edge-plugin/src/executors/image/lib/docker-engine';
-import {
-  readImageRecord,
-  type PlatformImageRecord,
-} from '../tools/edge-plugin/src/executors/image/lib/image-record';
+import { readImageRecord, type PlatformImageRecord } from '../tools/edge-plugin/src/lib/build-record';
 import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
 import { executorContext } from '../tools/edge-plugin/src/testing/executor-context';
 import { buildConventionalImage, ensureConventionalRootfs } from './lib/conventional-image';

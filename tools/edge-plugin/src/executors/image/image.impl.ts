@@ -8,7 +8,7 @@ import { formatEpoch } from './lib/buildx-args';
 import { createImageWorkDir } from './lib/build-context';
 import { resolveBuilder, type ResolvedBuilder } from './lib/builder';
 import { buildPlatformImage } from './lib/build-platform';
-import { writeImageRecord, type ImageRecord } from './lib/image-record';
+import { writeImageRecord, type ImageRecord } from '../../lib/build-record';
 import { normalizeImageOptions, type NormalizedImageOptions } from './lib/normalize-options';
 import { checkTools, IMAGE_TOOLS } from './lib/preflight';
 import { resolveSourceInfo } from './lib/source-info';

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { ConfigError, reportError } from '../../lib/errors';
 import { logger, timedStep } from '../../lib/logger';
 import { checkSemver } from '../../lib/semver';
-import { IMAGE_RECORD, readImageRecord, type PlatformImageRecord } from '../image/lib/image-record';
+import { IMAGE_RECORD, readImageRecord, type PlatformImageRecord } from '../../lib/build-record';
 import { PLATFORMS } from '../image/lib/platforms';
 import { checkTools } from '../image/lib/preflight';
 import { normalizeReleaseOptions, type NormalizedReleaseOptions } from './lib/normalize-options';

@@ -10,7 +10,7 @@ import type { ResolvedBuilder } from './builder';
 import { serviceImageBuildxArgs, formatEpoch, ociLabels } from './buildx-args';
 import { removeImageTag } from './docker-engine';
 import { loadLayersIntoEngine } from './engine-load';
-import type { PlatformImageRecord } from './image-record';
+import type { PlatformImageRecord } from '../../../lib/build-record';
 import { compressLayer } from './layer-blobs';
 import { localTag, type NormalizedImageOptions } from './normalize-options';
 import { normalizeBuiltImage } from './normalize-image';

@@ -2,11 +2,8 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveImage } from './docker-engine';
 import { createReproducibleTar, extractTar } from './reproducible-tar';
+import { LAYER_ROLES, type LayerRole } from '../../../lib/build-record';
 import { sha256File } from '../../../lib/sha256';
-
-/** The roles of the three layers renderDockerfile produces, in order. */
-export const LAYER_ROLES = ['base', 'runtime', 'service'] as const;
-export type LayerRole = (typeof LAYER_ROLES)[number];
 
 export interface NormalizedLayer {
   role: LayerRole;

@@ -9,7 +9,7 @@ import { captureOutput } from '../../../testing/capture-output';
 import { executorContext } from '../../../testing/executor-context';
 import imageExecutor from '../image.impl';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
-import { readImageRecord, type ImageRecord } from '../lib/image-record';
+import { readImageRecord, type ImageRecord } from '../../../lib/build-record';
 import { sha256File } from '../../../lib/sha256';
 import { postTasksExecution } from '../lib/restore-after-cache-hit';
 import { createImageWorkspace, FIXTURE_PORT, FIXTURE_SERVICE, getJson } from './fixture-service';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCommand } from '../../../lib/run-command';
 import { copyWorkspaceToThrowawayRepo } from '../../../testing/workspace-copy';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
-import { readImageRecord, type ImageRecord } from '../lib/image-record';
+import { readImageRecord, type ImageRecord } from '../../../lib/build-record';
 
 const repository = `edgeship-test/nx-${process.pid}`;
 

@@ -10,7 +10,7 @@ import { executorContext } from '../../../testing/executor-context';
 import { findFreePort } from '../../../testing/free-port';
 import imageExecutor from '../image.impl';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
-import { readImageRecord, type ImageRecord } from '../lib/image-record';
+import { readImageRecord, type ImageRecord } from '../../../lib/build-record';
 import { sha256File } from '../../../lib/sha256';
 import { createImageWorkspace, FIXTURE_SERVICE } from './fixture-service';
 

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '../../../lib/errors';
 import { isCi } from '../../../lib/is-ci';
 import { checkSemver } from '../../../lib/semver';
-import { IMAGE_RECORD } from '../../image/lib/image-record';
+import { IMAGE_RECORD } from '../../../lib/build-record';
 import { parsePlatforms } from '../../image/lib/platforms';
 import type { ReleaseExecutorOptions } from '../schema';
 import { resolveRegistry, type RegistryTarget } from './registry';
