@@ -18,6 +18,7 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { artifactName } from '../tools/edge-plugin/src/lib/artifact-name';
 import { SEA_ARCHS, type SeaArch } from '../tools/edge-plugin/src/lib/runtime/arch';
 import { ensureRuntime } from '../tools/edge-plugin/src/lib/runtime/fetch-runtime';
 import { resolveCacheRoot } from '../tools/edge-plugin/src/lib/runtime/runtime-cache';
@@ -154,7 +155,7 @@ async function measureSizes() {
 
 async function benchStarts(count: number, pinnedNode: string) {
   const variants: Record<string, { command: string; args: string[] }> = {
-    sea: { command: join(outputDir, 'bin', `${service}-linux-x64`), args: [] },
+    sea: { command: join(outputDir, 'bin', artifactName(service, 'executable', 'x64')), args: [] },
     bundle: { command: pinnedNode, args: [join(outputDir, 'bundle', 'main.js')] },
     unbundled: {
       command: pinnedNode,

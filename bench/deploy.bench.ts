@@ -21,6 +21,7 @@ import {
   type FleetInventory,
 } from '../tools/edge-fleet/src/index';
 import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
+import { artifactName } from '../tools/edge-plugin/src/lib/artifact-name';
 import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
 import deployExecutor from '../tools/edge-plugin/src/executors/deploy/deploy.impl';
 import { contextFor, readReport } from '../tools/edge-plugin/src/executors/deploy/test/fleet-helpers';
@@ -134,7 +135,7 @@ async function benchBinary(workDir: string, record: (figures: DeployFigures) => 
   const { inventory } = await fleetUp({ name: fleet, nodes: Math.max(...NODE_COUNTS), arch: 'arm64' });
   try {
     await runCommand('npx', ['nx', 'run', `${BINARY.service}:bundle`], { cwd: WORKSPACE_ROOT, stream: true });
-    const executable = `${BINARY.service}-linux-arm64`;
+    const executable = artifactName(BINARY.service, 'executable', 'arm64');
     const base = join(workDir, 'base');
     await mkdir(join(base, 'bin'), { recursive: true });
     for (const file of [executable, 'executables.json'])
@@ -235,7 +236,7 @@ async function benchContainer(workDir: string, record: (figures: DeployFigures) 
     await changeOneLine(copy, "'spool not open, yet'");
     const pulled = await buildImageIn(copy, join(workDir, 'image-pulled'));
     await release(copy, pulled, registry);
-    const archive = `${CONTAINER.service}-linux-amd64.tar`;
+    const archive = artifactName(CONTAINER.service, 'image', 'amd64');
     const common = { mode: 'container' as const, inventory, nodes: 1, service: CONTAINER };
     await measureDeploy({
       ...common,

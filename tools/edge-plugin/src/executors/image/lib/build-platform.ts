@@ -10,6 +10,7 @@ import type { ResolvedBuilder } from './builder';
 import { serviceImageBuildxArgs, formatEpoch, ociLabels } from './buildx-args';
 import { removeImageTag } from './docker-engine';
 import { loadLayersIntoEngine } from './engine-load';
+import { artifactName } from '../../../lib/artifact-name';
 import type { PlatformImageRecord } from '../../../lib/build-record';
 import { compressLayer } from './layer-blobs';
 import { localTag, type NormalizedImageOptions } from './normalize-options';
@@ -17,7 +18,7 @@ import { normalizeBuiltImage } from './normalize-image';
 import { hashFile } from '../../../lib/sha256';
 import { writeOciArchive } from './oci-archive';
 import { buildImageConfig } from './oci-image';
-import { archiveName, type ImagePlatform } from './platforms';
+import type { ImagePlatform } from './platforms';
 import type { SourceInfo } from './source-info';
 
 /** base → runtime → buildx → normalize → compress → OCI archive (→ engine) for one platform. */
@@ -96,7 +97,7 @@ export async function buildPlatformImage(
       formatEpoch(source.sourceDateEpoch),
     );
     const tag = localTag(options, platform);
-    const archive = archiveName(options.project, platform);
+    const archive = artifactName(options.project, 'image', platform.debArch);
     await mkdir(join(work, 'oci'), { recursive: true });
     const written = await writeOciArchive(join(work, 'oci'), join(outputDir, archive), config, blobs, tag);
     if (options.load) {
