@@ -19,7 +19,7 @@ import { quietStdout } from '../../executors/bundle/test/quiet-stdout';
 
 quietStdout();
 
-const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..');
 /** The repository's own pins: these specs fetch exactly what bundle would. */
 const { version: PINNED, pins: PINS } = readPinnedRuntime(REPO_ROOT);
 

@@ -9,7 +9,7 @@ import { SEA_ARCHS } from './arch';
 import { hashTarball, parseRuntimePins, recordRuntimePins, requireRuntimePin } from './runtime-pins';
 import { readPinnedRuntime } from './runtime-version';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..');
 const PIN = {
   tarball: `sha512-${'a'.repeat(86)}==`,
   strippedNode: `sha256:${'b'.repeat(64)}`,
