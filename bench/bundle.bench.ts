@@ -18,10 +18,11 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SEA_ARCHS, type SeaArch } from '@edgeship/edge-plugin/executors/bundle/lib/arch';
-import { ensureRuntime } from '@edgeship/edge-plugin/executors/bundle/lib/fetch-runtime';
-import { resolveCacheRoot } from '@edgeship/edge-plugin/executors/bundle/lib/runtime-cache';
-import { readPinnedRuntime } from '@edgeship/edge-plugin/executors/bundle/lib/runtime-version';
+import { artifactName } from '@edgeship/edge-plugin/lib/artifact-name';
+import { SEA_ARCHS, type SeaArch } from '@edgeship/edge-plugin/lib/runtime/arch';
+import { ensureRuntime } from '@edgeship/edge-plugin/lib/runtime/fetch-runtime';
+import { resolveCacheRoot } from '@edgeship/edge-plugin/lib/runtime/runtime-cache';
+import { readPinnedRuntime } from '@edgeship/edge-plugin/lib/runtime/runtime-version';
 import { startExecutable } from '@edgeship/edge-plugin/executors/bundle/test/run-executable';
 import { runCommand } from '@edgeship/edge-common';
 
@@ -154,7 +155,7 @@ async function measureSizes() {
 
 async function benchStarts(count: number, pinnedNode: string) {
   const variants: Record<string, { command: string; args: string[] }> = {
-    sea: { command: join(outputDir, 'bin', `${service}-linux-x64`), args: [] },
+    sea: { command: join(outputDir, 'bin', artifactName(service, 'executable', 'x64')), args: [] },
     bundle: { command: pinnedNode, args: [join(outputDir, 'bundle', 'main.js')] },
     unbundled: {
       command: pinnedNode,

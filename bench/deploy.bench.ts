@@ -20,6 +20,7 @@ import {
   type FleetArch,
   type FleetInventory,
 } from '@edgeship/edge-fleet';
+import { artifactName } from '@edgeship/edge-plugin/lib/artifact-name';
 import {
   testFleetName,
   commitAll,
@@ -136,7 +137,7 @@ async function benchBinary(workDir: string, record: (figures: DeployFigures) => 
   const { inventory } = await fleetUp({ name: fleet, nodes: Math.max(...NODE_COUNTS), arch: 'arm64' });
   try {
     await runCommand('npx', ['nx', 'run', `${BINARY.service}:bundle`], { cwd: WORKSPACE_ROOT, stream: true });
-    const executable = `${BINARY.service}-linux-arm64`;
+    const executable = artifactName(BINARY.service, 'executable', 'arm64');
     const base = join(workDir, 'base');
     await mkdir(join(base, 'bin'), { recursive: true });
     for (const file of [executable, 'executables.json'])
@@ -237,7 +238,7 @@ async function benchContainer(workDir: string, record: (figures: DeployFigures) 
     await changeOneLine(copy, "'spool not open, yet'");
     const pulled = await buildImageIn(copy, join(workDir, 'image-pulled'));
     await release(copy, pulled, registry);
-    const archive = `${CONTAINER.service}-linux-amd64.tar`;
+    const archive = artifactName(CONTAINER.service, 'image', 'amd64');
     const common = { mode: 'container' as const, inventory, nodes: 1, service: CONTAINER };
     await measureDeploy({
       ...common,

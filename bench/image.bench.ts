@@ -16,10 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import imageExecutor from '@edgeship/edge-plugin/executors/image/image.impl';
 import { removeImageTag } from '@edgeship/edge-plugin/executors/image/lib/docker-engine';
-import {
-  readImageRecord,
-  type PlatformImageRecord,
-} from '@edgeship/edge-plugin/executors/image/lib/image-record';
+import { readImageRecord, type PlatformImageRecord } from '@edgeship/edge-plugin/lib/build-record';
 import { runCommand } from '@edgeship/edge-common';
 import { executorContext } from '@edgeship/edge-common/testing';
 import { buildConventionalImage, ensureConventionalRootfs } from './lib/conventional-image';

@@ -15,7 +15,7 @@ import {
   MEDIA_TYPES,
   type Descriptor,
 } from '@edgeship/edge-plugin/executors/image/lib/oci-image';
-import { sha256Text } from '@edgeship/edge-plugin/executors/image/lib/reproducible-tar';
+import { sha256Text } from '@edgeship/edge-plugin/lib/sha256';
 import { runCommand } from '@edgeship/edge-common';
 
 const LIBRARY = join(__dirname, '..', 'roles', 'edge_service', 'library');

@@ -5,13 +5,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SEA_ARCHS, type SeaArch } from '@edgeship/edge-plugin/executors/bundle/lib/arch';
-import { downloadRuntime } from '@edgeship/edge-plugin/executors/bundle/lib/download-runtime';
-import { recordRuntimePins, type RuntimePin } from '@edgeship/edge-plugin/executors/bundle/lib/runtime-pins';
-import {
-  parseRuntimeVersion,
-  readPinnedRuntime,
-} from '@edgeship/edge-plugin/executors/bundle/lib/runtime-version';
+import { SEA_ARCHS, type SeaArch } from '@edgeship/edge-plugin/lib/runtime/arch';
+import { downloadRuntime } from '@edgeship/edge-plugin/lib/runtime/download-runtime';
+import { recordRuntimePins, type RuntimePin } from '@edgeship/edge-plugin/lib/runtime/runtime-pins';
+import { parseRuntimeVersion, readPinnedRuntime } from '@edgeship/edge-plugin/lib/runtime/runtime-version';
 import { reportError, logger } from '@edgeship/edge-common';
 
 const workspaceRoot = resolve(__dirname, '..', '..');

@@ -22,7 +22,7 @@ Options:
   --projects A,B     only these services (default: every service)
   --limit PATTERN    only these nodes (Ansible --limit)
   --serial LIST      batches, canary first (default 1,100%)
-  --health-timeout S seconds the kept release gets to answer /healthz and /version (default 60)
+  --health-timeout S seconds the kept release gets to answer /healthz and /version (default: the role's, 60)
   --allow-unsigned   switch back to a release deployed unsigned (the local fleet only; CI and every
                      other inventory require its signed build record to verify against the trust anchor)
   --json             print JSON instead of the table

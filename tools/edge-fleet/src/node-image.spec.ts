@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildxArgs, nodeDockerfile } from './node-image';
+import { nodeImageBuildxArgs, nodeDockerfile } from './node-image';
 import { describeNodeImage } from './node-image-spec';
 import { debootstrapArgs } from './rootfs';
 import { sshArgs } from './ssh';
@@ -20,7 +20,7 @@ describe('node image commands', () => {
   });
 
   it('builds with buildx for the platform (docker import ignores --platform on engine 20.10)', () => {
-    assert.deepEqual(buildxArgs(spec, '/ctx'), [
+    assert.deepEqual(nodeImageBuildxArgs(spec, '/ctx'), [
       'buildx',
       'build',
       '--platform',

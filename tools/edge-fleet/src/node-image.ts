@@ -62,7 +62,7 @@ export function nodeDockerfile(spec: NodeImageSpec): string {
 }
 
 /** buildx, not `docker import`: engine 20.10's import ignores --platform, which arm64 images need. */
-export function buildxArgs(spec: NodeImageSpec, contextDir: string): string[] {
+export function nodeImageBuildxArgs(spec: NodeImageSpec, contextDir: string): string[] {
   return [
     'buildx',
     'build',
@@ -82,7 +82,7 @@ async function buildImageFromTarball(spec: NodeImageSpec, tarball: string, cache
   try {
     await link(tarball, join(contextDir, 'rootfs.tar'));
     await writeFile(join(contextDir, 'Dockerfile'), nodeDockerfile(spec));
-    await runCommand('docker', buildxArgs(spec, contextDir), { timeoutMs: 20 * 60_000 });
+    await runCommand('docker', nodeImageBuildxArgs(spec, contextDir), { timeoutMs: 20 * 60_000 });
   } finally {
     await rm(contextDir, { recursive: true, force: true });
   }

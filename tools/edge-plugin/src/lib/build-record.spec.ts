@@ -3,7 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readBuildRecord, readSignedRecord, sameArtifacts } from './build-record';
+import {
+  readBuildRecord,
+  readImageRecord,
+  readSignedRecord,
+  sameArtifacts,
+  writeImageRecord,
+  type ImageRecord,
+} from './build-record';
 
 const dist = mkdtempSync(join(tmpdir(), 'edgeship-build-record-'));
 const sha = (c: string) => c.repeat(64);
@@ -88,5 +95,29 @@ describe('build record', () => {
     const changed = { ...built, executables: [{ ...built.executables[0]!, sha256: sha('e') }] };
     write('build.json', changed);
     assert.equal(sameArtifacts(readSignedRecord(join(dist, 'build.json'), 'build.json'), built), false);
+  });
+});
+
+describe('image record', () => {
+  it('round-trips through image.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeship-record-'));
+    const record: ImageRecord = {
+      schema: 'edgeship.image/v1',
+      service: 'svc',
+      version: '1.0.0',
+      sourceDateEpoch: 0,
+      created: '1970-01-01T00:00:00Z',
+      runtime: { node: '24.21.0' },
+      base: {},
+      images: [],
+    };
+    await writeImageRecord(dir, record);
+    assert.deepEqual(await readImageRecord(dir), record);
+  });
+
+  it('refuses a file that is not an image record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeship-record-'));
+    writeFileSync(join(dir, 'image.json'), '{"schema":"other"}');
+    await assert.rejects(readImageRecord(dir), /not an edgeship image record/);
   });
 });

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ConfigError } from '@edgeship/edge-common';
 import { checkSemver } from './semver';
+import { isServiceName } from './service-manifest';
 
 /** OCI architecture names: what nodes report through the role's arch map and what the role keys artifacts by. */
 export type OciArch = 'arm64' | 'amd64';
@@ -39,6 +40,51 @@ export interface ImageArtifactRecord extends ArtifactRecord {
   manifestDigest: string;
 }
 
+/** The roles of the three layers the image's Dockerfile produces, in order. */
+export const LAYER_ROLES = ['base', 'runtime', 'service'] as const;
+export type LayerRole = (typeof LAYER_ROLES)[number];
+
+export interface LayerRecord {
+  role: LayerRole;
+  mediaType: string;
+  digest: string;
+  diffId: string;
+  size: number;
+  uncompressedSize: number;
+}
+
+export interface PlatformImageRecord {
+  platform: string;
+  /** File name inside the image output folder. */
+  archive: string;
+  /** sha256 of the archive file: its entry in the build record. */
+  sha256: string;
+  /** Local engine tag. */
+  tag: string;
+  manifestDigest: string;
+  /** The engine's image id. */
+  configDigest: string;
+  compressedSize: number;
+  uncompressedSize: number;
+  layers: LayerRecord[];
+}
+
+/**
+ * The image target's part (image/image.json), with the layer details release, the benchmark and the
+ * cache-restore hook read instead of asking docker.
+ */
+export interface ImageRecord {
+  schema: 'edgeship.image/v1';
+  service: string;
+  version: string;
+  revision?: string;
+  sourceDateEpoch: number;
+  created: string;
+  runtime: { node: string };
+  base: Record<string, string>;
+  images: PlatformImageRecord[];
+}
+
 /** The bundle target's part of the record. */
 export interface ExecutablesRecord {
   schema: 'edgeship.executables/v1';
@@ -50,7 +96,9 @@ export interface ExecutablesRecord {
 }
 
 export const EXECUTABLES_RECORD = join('bin', 'executables.json');
-export const IMAGE_PART = join('image', 'image.json');
+/** The image part's file name inside the image output folder. */
+export const IMAGE_RECORD = 'image.json';
+export const IMAGE_PART = join('image', IMAGE_RECORD);
 export const SIGNED_RECORD = 'build.json';
 export const SIGNATURE = 'build.json.sig';
 
@@ -62,6 +110,18 @@ const ARTIFACT_FILE = /^(bin|image)\/[a-z0-9][a-z0-9._-]*$/;
 
 export async function writeExecutablesRecord(distDir: string, record: ExecutablesRecord): Promise<void> {
   await writeFile(join(distDir, EXECUTABLES_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export async function writeImageRecord(imageDir: string, record: ImageRecord): Promise<void> {
+  await writeFile(join(imageDir, IMAGE_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** The image part on its own (release pushes its archives, the cache-restore hook loads them). */
+export async function readImageRecord(
+  imageDir: string,
+  shown = join(imageDir, IMAGE_RECORD),
+): Promise<ImageRecord> {
+  return readImagePart(join(imageDir, IMAGE_RECORD), shown);
 }
 
 export async function writeSignedRecordFile(distDir: string, record: BuildRecord): Promise<string> {
@@ -86,7 +146,7 @@ export function readBuildRecord(distDir: string, shown = distDir): BuildRecord |
   };
   const imageFile = join(distDir, IMAGE_PART);
   if (existsSync(imageFile)) {
-    const image = readJson(imageFile, join(shown, IMAGE_PART));
+    const image = readImagePart(imageFile, join(shown, IMAGE_PART));
     // An image part of another build (the bundle ran again, the image target did not) describes nothing here.
     if (sameRevision(image['revision'], record.revision) && image['version'] === record.version)
       record.images = checkArtifacts(imageEntries(image), join(shown, IMAGE_PART), 'images', true);
@@ -116,6 +176,18 @@ export function sameArtifacts(a: BuildRecord, b: BuildRecord): boolean {
   return key(a) === key(b);
 }
 
+function readImagePart(file: string, shown: string): ImageRecord {
+  const document = readJson(file, shown);
+  if (document['schema'] !== 'edgeship.image/v1')
+    throw new ConfigError(
+      shown,
+      'schema',
+      document['schema'],
+      'This is not an edgeship image record (expected "edgeship.image/v1"): rebuild the image.',
+    );
+  return document as unknown as ImageRecord;
+}
+
 function readJson(file: string, shown: string): Record<string, unknown> {
   try {
     const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
@@ -135,8 +207,7 @@ function checkHeader(
   if (document['schema'] !== schema)
     throw new ConfigError(shown, 'schema', document['schema'], `Expected "${schema}": rebuild the service.`);
   const service = document['service'];
-  if (typeof service !== 'string' || !/^[a-z][a-z0-9-]*$/.test(service))
-    throw new ConfigError(shown, 'service', service, 'Rebuild the service.');
+  if (!isServiceName(service)) throw new ConfigError(shown, 'service', service, 'Rebuild the service.');
   const revision = document['revision'];
   if (revision !== undefined && (typeof revision !== 'string' || !REVISION.test(revision)))
     throw new ConfigError(shown, 'revision', revision, 'Rebuild the service.');
@@ -185,8 +256,8 @@ function sameRevision(a: unknown, b: string | undefined): boolean {
 }
 
 /** image.json lists platforms with their archive names; the build record names the file from the dist folder. */
-function imageEntries(image: Record<string, unknown>): unknown[] {
-  const images = Array.isArray(image['images']) ? (image['images'] as Record<string, unknown>[]) : [];
+function imageEntries(image: ImageRecord): unknown[] {
+  const images = Array.isArray(image.images) ? (image.images as unknown as Record<string, unknown>[]) : [];
   return images.map((entry) => ({
     arch: typeof entry['platform'] === 'string' ? entry['platform'].split('/')[1] : undefined,
     file: typeof entry['archive'] === 'string' ? `image/${entry['archive']}` : entry['archive'],

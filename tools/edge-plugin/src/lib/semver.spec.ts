@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@edgeship/edge-common';
-import { checkSemver } from './semver';
+import { checkSemver, parseExactRelease } from './semver';
 
 describe('checkSemver', () => {
   for (const version of ['1.0.0', '0.1.0', '10.20.30', '1.0.0-rc.1', '1.0.0-v4.1733000000000', '1.0.0-x-y']) {
@@ -38,5 +38,13 @@ describe('checkSemver', () => {
 
   it('shows a refused newline escaped, so the message stays on one line', () => {
     assert.throws(() => checkSemver('1.0.0\nX=1', 'f', 'version'), /version is "1\.0\.0\\nX=1"\./);
+  });
+});
+
+describe('parseExactRelease', () => {
+  it('reads MAJOR.MINOR.PATCH and nothing else', () => {
+    assert.deepEqual(parseExactRelease('24.21.0'), { version: '24.21.0', major: 24, minor: 21 });
+    for (const bad of ['24', '24.x', '^24.21.0', '24.21.0-rc.1', '24.21.0+b', '024.1.0', '24.21.0\n', 24])
+      assert.equal(parseExactRelease(bad), undefined, String(bad));
   });
 });

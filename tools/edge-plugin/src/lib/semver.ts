@@ -1,4 +1,5 @@
 // Only the function used: the nx plugin loads this file on every nx call, and the whole package is ~40 modules.
+import parse from 'semver/functions/parse';
 import valid from 'semver/functions/valid';
 import { ConfigError } from '@edgeship/edge-common';
 
@@ -26,4 +27,18 @@ export function checkSemver(value: unknown, file: string, field: string): string
     'Use a semver version: MAJOR.MINOR.PATCH with an optional -prerelease, e.g. "1.2.3" or "1.2.3-rc.1" ' +
       `(no "v", no spaces, no "+build", at most ${MAX_VERSION_LENGTH} characters).`,
   );
+}
+
+/**
+ * An exact release, MAJOR.MINOR.PATCH with nothing after it (no prerelease, no build), as semver prints it:
+ * a pin such as the Node.js runtime, where a range would let two machines ship different bytes.
+ * Undefined for anything else; the caller names the field and the fix.
+ */
+export function parseExactRelease(
+  value: unknown,
+): { version: string; major: number; minor: number } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const parsed = parse(value);
+  if (!parsed || parsed.version !== value || parsed.prerelease.length > 0) return undefined;
+  return { version: parsed.version, major: parsed.major, minor: parsed.minor };
 }

@@ -5,7 +5,7 @@ import type { CreateNodesV2, TargetConfiguration } from '@nx/devkit';
 import { createNodesFromFiles } from 'nx/src/devkit-exports';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readEdgeshipMarker, type EdgeshipMarker } from './marker';
+import { readEdgeshipMarker, type EdgeshipMarker } from '../lib/service-manifest';
 
 const PLUGIN = '@edgeship/edge-plugin';
 

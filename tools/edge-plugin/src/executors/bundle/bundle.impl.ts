@@ -1,15 +1,17 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ConfigError, logger, timedStep } from '@edgeship/edge-common';
-import { ensureRuntimes } from './lib/fetch-runtime';
-import { describeNativeAddons, findNativeAddons, listProductionPackages } from './lib/native-addons';
+import { ConfigError, reportError, logger, timedStep } from '@edgeship/edge-common';
+import { formatBytes } from '../../lib/format-bytes';
+import { ensureRuntimes } from '../../lib/runtime/fetch-runtime';
+import { describeNativeAddons, findNativeAddons } from './lib/native-addons';
 import { normalizeOptions, resolveOutputDir, type NormalizedBundleOptions } from './lib/normalize-options';
 import { refusePinoTransports } from './lib/pino-transports';
 import { recordExecutables } from './lib/executables-record';
 import { createWorkDir, promoteOutputs, removeOutputs } from './lib/outputs';
 import { runEsbuild } from './lib/run-esbuild';
-import { resolveSourceRevision } from './lib/source-revision';
+import { resolveSourceRevision } from '../../lib/source-revision';
+import { sourcePaths } from './lib/source-paths';
 import { type ContractTarget, verifyContract } from './lib/verify-contract';
 import { writeExecutables, type BuiltExecutable } from './lib/write-executables';
 import type { BundleExecutorOptions } from './schema';
@@ -27,7 +29,10 @@ export default async function bundleExecutor(
     const external = checkNativeAddons(normalized);
     workDir = await createWorkDir(normalized.workspaceRoot, normalized.project);
     const bundleFile = join(workDir, 'bundle', 'main.js');
-    const revision = await resolveSourceRevision(normalized.workspaceRoot, revisionPaths(normalized));
+    const revision = await resolveSourceRevision(
+      normalized.workspaceRoot,
+      sourcePaths(normalized.workspaceRoot, relative(normalized.workspaceRoot, normalized.projectDir)),
+    );
     const bundle = await timedStep(`esbuild ${relative(normalized.workspaceRoot, normalized.entry)}`, () =>
       runEsbuild({
         ...normalized,
@@ -105,14 +110,6 @@ function contractTarget(options: NormalizedBundleOptions, executables: BuiltExec
   return { service, executables, hostArch, timeoutMs, workspaceRoot };
 }
 
-/** What the bundle is made of: the project, the workspace libraries it uses, the root manifest. */
-function revisionPaths(options: NormalizedBundleOptions): string[] {
-  const libraries = listProductionPackages(options.projectDir, options.workspaceRoot)
-    .map((node) => relative(options.workspaceRoot, node.dir))
-    .filter((dir) => !dir.startsWith('..') && !dir.split('/').includes('node_modules'));
-  return [relative(options.workspaceRoot, options.projectDir), ...libraries, 'package.json'];
-}
-
 async function reportOutputs(
   options: NormalizedBundleOptions,
   files: string[],
@@ -127,8 +124,4 @@ async function reportOutputs(
     });
   }
   logger.table(rows);
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
 }

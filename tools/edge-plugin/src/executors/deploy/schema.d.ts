@@ -9,7 +9,7 @@ export interface DeployExecutorOptions {
   limit?: string;
   /** Rolling batches: a number, a percentage or a list of them (default "1,100%": one canary, then the rest). */
   serial?: string | number | (string | number)[];
-  /** Share of failed nodes, in percent, above which the rollout stops (default 0: any failure stops it). */
+  /** Share of failed nodes, in percent, above which the rollout stops (default: deploy.yml's, 0: any failure stops it). */
   maxFailPercentage?: number;
   /** The version the build being deployed reports on /version, a semver version (default: the build record's). */
   version?: string;
@@ -17,12 +17,15 @@ export interface DeployExecutorOptions {
   allowUnsigned?: boolean;
   /** Overrides the delivery of the service's package.json marker. */
   delivery?: 'binary' | 'container';
-  /** What container delivery does where podman cannot run (default binary). */
+  /** What container delivery does where podman cannot run (default: the role's, binary). */
   containerFallback?: 'binary' | 'fail';
   /** Build output of the service (default dist/<project>). */
   artifactDir?: string;
+  /** Seconds /healthz and /version get after a restart (default: the role's, 60 s). */
   healthTimeout?: number;
+  /** Seconds the new release must stay up unrestarted (default: the role's, 10 s). */
   stabilityWindow?: number;
+  /** Releases kept per node (default: the role's, 3). */
   keepReleases?: number;
   /** More variables for the role (edge_service_*). */
   extraVars?: Record<string, unknown>;

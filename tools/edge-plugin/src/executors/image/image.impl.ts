@@ -1,13 +1,14 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { logger } from '@edgeship/edge-common';
-import { listProductionPackages } from '../bundle/lib/native-addons';
+import { reportError, logger } from '@edgeship/edge-common';
+import { formatBytes } from '../../lib/format-bytes';
+import { sourcePaths } from '../bundle/lib/source-paths';
 import { formatEpoch } from './lib/buildx-args';
 import { createImageWorkDir } from './lib/build-context';
 import { resolveBuilder, type ResolvedBuilder } from './lib/builder';
 import { buildPlatformImage } from './lib/build-platform';
-import { writeImageRecord, type ImageRecord } from './lib/image-record';
+import { writeImageRecord, type ImageRecord } from '../../lib/build-record';
 import { normalizeImageOptions, type NormalizedImageOptions } from './lib/normalize-options';
 import { checkTools, IMAGE_TOOLS } from './lib/preflight';
 import { resolveSourceInfo } from './lib/source-info';
@@ -27,7 +28,10 @@ export default async function imageExecutor(
     // Outputs of an earlier run go first: after a failure, dist/ holds no image of other sources.
     await rm(normalized.outputDir, { recursive: true, force: true });
     workDir = await createImageWorkDir(normalized.workspaceRoot, normalized.project);
-    const source = await resolveSourceInfo(normalized.workspaceRoot, revisionPaths(normalized));
+    const source = await resolveSourceInfo(
+      normalized.workspaceRoot,
+      sourcePaths(normalized.workspaceRoot, normalized.projectRoot),
+    );
     if (!source.source)
       logger.warn('no git remote and no "repository" in package.json: the image has no source label');
     const outputDir = join(workDir, 'out');
@@ -64,8 +68,8 @@ export default async function imageExecutor(
       images.map((image) => ({
         image: image.tag,
         digest: image.manifestDigest.slice(0, 19),
-        compressed: formatMB(image.compressedSize),
-        'service layer': formatMB(image.layers.find((l) => l.role === 'service')!.size),
+        compressed: formatBytes(image.compressedSize),
+        'service layer': formatBytes(image.layers.find((l) => l.role === 'service')!.size),
         archive: relative(normalized.workspaceRoot, join(normalized.outputDir, image.archive)),
       })),
     );
@@ -81,17 +85,4 @@ async function checkBuilder(options: NormalizedImageOptions): Promise<ResolvedBu
     `builder ${builder.name}: ${builder.driver} driver${builder.engine ? `, images built and read in engine ${builder.engine}` : ''}`,
   );
   return builder;
-}
-
-/** What the image is made of: the project, the workspace libraries it uses, the root manifest. */
-function revisionPaths(options: NormalizedImageOptions): string[] {
-  const projectDir = join(options.workspaceRoot, options.projectRoot);
-  const libraries = listProductionPackages(projectDir, options.workspaceRoot)
-    .map((node) => relative(options.workspaceRoot, node.dir))
-    .filter((dir) => !dir.startsWith('..') && !dir.split('/').includes('node_modules'));
-  return [options.projectRoot, ...libraries, 'package.json'];
-}
-
-function formatMB(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
 }

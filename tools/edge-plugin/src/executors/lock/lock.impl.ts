@@ -1,8 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, logger, timedStep } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../lib/project';
+import { readServiceManifest } from '../../lib/service-manifest';
 import type { Lockfile } from './lib/lockfile';
 import { PruneError, pruneLockfile } from './lib/prune-lockfile';
 import { verifyPrunedInstall } from './lib/verify-pruned-install';
@@ -22,7 +23,15 @@ export default async function lockExecutor(
     await timedStep('integrity hashes and registry-only sources', () =>
       verifyLockfileSources(context.root, lockfile),
     );
-    const pruned = prunedFor(lockfile, projectRoot, readServiceManifest(context.root, projectRoot));
+    const pruned = prunedFor(
+      lockfile,
+      projectRoot,
+      readServiceManifest(
+        context.root,
+        projectRoot,
+        'Only services get a pruned lockfile: set "edgeship": {"kind": "service", "port": …}.',
+      ),
+    );
     if (options.skipInstallCheck)
       logger.warn('skipInstallCheck: the pruned lockfile is written but not proven');
     else
@@ -34,22 +43,6 @@ export default async function lockExecutor(
     logger.done(`pruned lockfile written to ${outputPath}`);
     return { success: true };
   });
-}
-
-function readServiceManifest(workspaceRoot: string, projectRoot: string): { name: string; version: string } {
-  const file = `${projectRoot}/package.json`;
-  const manifest = JSON.parse(readFileSync(join(workspaceRoot, file), 'utf8')) as Record<string, unknown>;
-  for (const field of ['name', 'version'] as const) {
-    if (typeof manifest[field] !== 'string' || !manifest[field]) {
-      throw new ConfigError(
-        file,
-        field,
-        manifest[field],
-        `Every service needs a ${field} in its package.json.`,
-      );
-    }
-  }
-  return { name: manifest['name'] as string, version: manifest['version'] as string };
 }
 
 function prunedFor(lockfile: Lockfile, projectRoot: string, service: { name: string; version: string }) {

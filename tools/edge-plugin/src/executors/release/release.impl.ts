@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ConfigError, logger, timedStep } from '@edgeship/edge-common';
 import { checkSemver } from '../../lib/semver';
-import { IMAGE_RECORD, readImageRecord, type PlatformImageRecord } from '../image/lib/image-record';
+import { IMAGE_RECORD, readImageRecord, type PlatformImageRecord } from '../../lib/build-record';
 import { PLATFORMS } from '../image/lib/platforms';
 import { checkTools } from '../image/lib/preflight';
 import { normalizeReleaseOptions, type NormalizedReleaseOptions } from './lib/normalize-options';
@@ -14,7 +14,7 @@ import { checkRegistryReachable, createAuthConfig, stagingTag } from './lib/regi
 import { buildReleaseRecord, writeReleaseRecord } from './lib/release-record';
 import { signBuild } from './lib/sign-build';
 import { ensureKeyPair, signImage, verifyImage } from './lib/signing';
-import { hashFile } from '../bundle/lib/runtime-cache';
+import { hashFile } from '../../lib/sha256';
 import type { ReleaseExecutorOptions } from './schema';
 import { runExecutor } from '../../lib/run-executor';
 

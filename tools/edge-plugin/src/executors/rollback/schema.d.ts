@@ -11,9 +11,9 @@ export interface RollbackExecutorOptions {
   limit?: string;
   /** Batches, canary first (default "1,100%"). */
   serial?: string | number;
-  /** Seconds the kept release gets to answer /healthz and /version (default 60). */
+  /** Seconds the kept release gets to answer /healthz and /version (default: the role's, 60 s). */
   healthTimeout?: number;
-  /** Seconds it must then stay up, unrestarted (default 10). */
+  /** Seconds it must then stay up, unrestarted (default: the role's, 10 s). */
   stabilityWindow?: number;
   extraVars?: Record<string, unknown>;
   /** Roll back to a release deployed unsigned: the local fleet only (as deploy's allowUnsigned). */

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as prettier from 'prettier';
-import { readEdgeshipMarker } from '../../plugins/marker';
+import { readEdgeshipMarker } from '../../lib/service-manifest';
 import { WORKSPACE_ROOT } from '@edgeship/edge-common/testing';
 import serviceGenerator from './generator';
 

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeExecutablesRecord, type ExecutablesRecord } from '../../../lib/build-record';
-import { ociArch } from './arch';
-import { hashFile } from './runtime-cache';
+import { ociArch } from '../../../lib/runtime/arch';
+import { hashFile } from '../../../lib/sha256';
 import type { BuiltExecutable } from './write-executables';
 
 export interface BuildFacts {

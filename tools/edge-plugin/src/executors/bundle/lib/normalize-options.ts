@@ -1,14 +1,14 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../../lib/project';
-import { readEdgeshipMarker, type DeliveryMode } from '../../../plugins/marker';
+import { readServiceManifest, type DeliveryMode } from '../../../lib/service-manifest';
 import type { BundleExecutorOptions } from '../schema';
-import { parseArchs, selectBlobArch, type SeaArch } from './arch';
-import { resolveCacheRoot } from './runtime-cache';
-import type { RuntimePins } from './runtime-pins';
-import { readPinnedRuntime, type PinnedRuntime } from './runtime-version';
+import { parseArchs, selectBlobArch, type SeaArch } from '../../../lib/runtime/arch';
+import { resolveCacheRoot } from '../../../lib/runtime/runtime-cache';
+import type { RuntimePins } from '../../../lib/runtime/runtime-pins';
+import { readPinnedRuntime, type PinnedRuntime } from '../../../lib/runtime/runtime-version';
 
 export interface NormalizedBundleOptions {
   workspaceRoot: string;
@@ -44,20 +44,11 @@ export function normalizeOptions(
   const project = context.projectName!;
   const projectRoot = resolveProjectRoot(context);
   const projectDir = join(workspaceRoot, projectRoot);
-  const manifestFile = join(projectRoot, 'package.json');
-  const manifest = JSON.parse(readFileSync(join(workspaceRoot, manifestFile), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const marker = readEdgeshipMarker(manifest, manifestFile);
-  if (marker?.kind !== 'service') {
-    throw new ConfigError(
-      manifestFile,
-      'edgeship.kind',
-      marker?.kind,
-      'Only services are bundled: set "edgeship": {"kind": "service", "port": …}.',
-    );
-  }
+  const marker = readServiceManifest(
+    workspaceRoot,
+    projectRoot,
+    'Only services are bundled: set "edgeship": {"kind": "service", "port": …}.',
+  );
   const entry = join(projectDir, options.entry ?? 'src/main.ts');
   if (!existsSync(entry)) {
     throw new ConfigError(

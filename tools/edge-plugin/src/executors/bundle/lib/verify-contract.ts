@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { ToolError, logger, timedStep } from '@edgeship/edge-common';
-import type { SeaArch } from './arch';
+import type { SeaArch } from '../../../lib/runtime/arch';
 import { checkContract } from './check-contract';
 import { describeContractFailure, tailLines } from './contract-failure';
 

@@ -1,7 +1,8 @@
 import { chmod, copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { runCommand } from '@edgeship/edge-common';
-import { executableName, type SeaArch } from './arch';
+import { artifactName } from '../../../lib/artifact-name';
+import type { SeaArch } from '../../../lib/runtime/arch';
 import { createSeaConfig, postjectArgs, seaBlobArgs } from './sea-config';
 
 export interface ExecutablesInput {
@@ -38,7 +39,7 @@ export async function writeExecutables(input: ExecutablesInput): Promise<BuiltEx
   await mkdir(binDir, { recursive: true });
   const built: BuiltExecutable[] = [];
   for (const [arch, runtime] of Object.entries(input.runtimes) as [SeaArch, string][]) {
-    const file = join(binDir, executableName(input.service, arch));
+    const file = join(binDir, artifactName(input.service, 'executable', arch));
     // Inject into a .partial copy; only a complete, executable file gets the real name.
     const partial = `${file}.partial`;
     await copyFile(runtime, partial);

@@ -11,9 +11,9 @@ import {
 } from '@edgeship/edge-common/testing';
 import bundleExecutor from '../bundle.impl';
 import { readBuildRecord } from '../../../lib/build-record';
-import { ociArch, SEA_ARCHS } from '../lib/arch';
-import { hashFile } from '../lib/runtime-cache';
-import { readPinnedRuntime } from '../lib/runtime-version';
+import { ociArch, SEA_ARCHS } from '../../../lib/runtime/arch';
+import { hashFile } from '../../../lib/sha256';
+import { readPinnedRuntime } from '../../../lib/runtime/runtime-version';
 import { findClosedPort, startTamperedRegistry } from './fake-registry';
 import { CONTRACT_MAIN, createServiceWorkspace, REPO_ROOT, SELF_BOUND_MAIN } from './fixture-service';
 import { emulationEnv, getJson, startExecutable } from './run-executable';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readPinnedRuntime } from '../lib/runtime-version';
+import { readPinnedRuntime } from '../../../lib/runtime/runtime-version';
 import { createTempWorkspace } from './temp-folders';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');

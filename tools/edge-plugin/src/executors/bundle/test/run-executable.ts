@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { SeaArch } from '../lib/arch';
+import type { SeaArch } from '../../../lib/runtime/arch';
 import { isHealthy } from '../../../lib/is-healthy';
 import { findFreePort } from '@edgeship/edge-common/testing';
 

@@ -1,4 +1,4 @@
-import type { DeliveryMode } from '../../../plugins/marker';
+import type { DeliveryMode } from '../../../lib/service-manifest';
 import type { ArtifactMap } from './artifacts';
 import type { TrustPolicy } from './trust-policy';
 
@@ -18,12 +18,16 @@ export interface NormalizedDeployOptions {
   hosts: string;
   limit?: string;
   serial: (string | number)[];
-  maxFailPercentage: number;
-  containerFallback: 'binary' | 'fail';
+  /**
+   * The rollout's knobs below are set only where the user set them: deploy.yml and the role's
+   * defaults/main.yml own their defaults, and inventory group_vars may set them, which extra-vars would beat.
+   */
+  maxFailPercentage?: number;
+  containerFallback?: 'binary' | 'fail';
   artifactDir: string;
-  healthTimeout: number;
-  stabilityWindow: number;
-  keepReleases: number;
+  healthTimeout?: number;
+  stabilityWindow?: number;
+  keepReleases?: number;
   extraVars: Record<string, unknown>;
   reportFile: string;
   json: boolean;
@@ -58,6 +62,7 @@ export function serviceEntry({ options, artifacts, signedRecord }: ServiceDeploy
 /**
  * The play's and role's variables, passed as one JSON extra-vars document (types survive, no quoting). Every
  * service of one rollout shares the play-level options of the first (rolloutKey groups them that way).
+ * A knob the user did not set is undefined and left out of the JSON, so the role's default applies.
  */
 export function deployVars(services: readonly ServiceDeploy[]): Record<string, unknown> {
   const options = services[0]!.options;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildRecord, OciArch } from '../../../lib/build-record';
-import type { DeliveryMode } from '../../../plugins/marker';
+import type { DeliveryMode } from '../../../lib/service-manifest';
 
 export interface ArtifactEntry {
   path: string;

@@ -1,10 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { inventoryPathOf, ConfigError } from '@edgeship/edge-common';
+import { inventoryPathOf } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../../lib/project';
 import { checkSemver } from '../../../lib/semver';
-import { readEdgeshipMarker } from '../../../plugins/marker';
+import { readServiceManifest } from '../../../lib/service-manifest';
 import type { DeployExecutorOptions } from '../schema';
 import { parseSerial, type NormalizedDeployOptions } from './ansible-args';
 import { decideTrustPolicy } from './trust-policy';
@@ -16,20 +15,11 @@ export function normalizeOptions(
   env: NodeJS.ProcessEnv = process.env,
 ): NormalizedDeployOptions {
   const projectRoot = resolveProjectRoot(context);
-  const manifestFile = join(projectRoot, 'package.json');
-  const manifest = JSON.parse(readFileSync(join(context.root, manifestFile), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const marker = readEdgeshipMarker(manifest, manifestFile);
-  if (marker?.kind !== 'service') {
-    throw new ConfigError(
-      manifestFile,
-      'edgeship.kind',
-      marker?.kind,
-      'Only services deploy: set "kind": "service".',
-    );
-  }
+  const marker = readServiceManifest(
+    context.root,
+    projectRoot,
+    'Only services deploy: set "kind": "service".',
+  );
   const absolute = (path: string): string => (isAbsolute(path) ? path : join(context.root, path));
   const inventories = options.inventory
     ? [options.inventory].flat().map(absolute)
@@ -43,7 +33,7 @@ export function normalizeOptions(
       port: marker.port,
       delivery: options.delivery ?? marker.delivery,
       // The marker's optional stateDirectory: true gives the unit a writable state dir kept across releases.
-      stateDirectory: readsStateDirectory(manifest),
+      stateDirectory: marker.stateDirectory === true,
     },
     // --version reaches release.env, release directory names and the role's assert: checked like the marker's.
     ...(options.version === undefined
@@ -64,20 +54,16 @@ export function normalizeOptions(
     hosts: options.hosts ?? 'edge',
     limit: options.limit,
     serial: parseSerial(options.serial ?? '1,100%'),
-    maxFailPercentage: options.maxFailPercentage ?? 0,
-    containerFallback: options.containerFallback ?? 'binary',
+    maxFailPercentage: options.maxFailPercentage,
+    containerFallback: options.containerFallback,
     artifactDir: absolute(options.artifactDir ?? join('dist', marker.name)),
-    healthTimeout: options.healthTimeout ?? 60,
-    stabilityWindow: options.stabilityWindow ?? 10,
-    keepReleases: options.keepReleases ?? 3,
+    // Only what the user set: the role's defaults/main.yml owns the defaults (see NormalizedDeployOptions).
+    healthTimeout: options.healthTimeout,
+    stabilityWindow: options.stabilityWindow,
+    keepReleases: options.keepReleases,
     extraVars: options.extraVars ?? {},
     reportFile: absolute(options.report ?? join('dist', marker.name, 'deploy-report.json')),
     json: options.json ?? false,
     verbose: options.verbose ?? false,
   };
-}
-
-function readsStateDirectory(manifest: Record<string, unknown>): boolean {
-  const marker = manifest['edgeship'] as Record<string, unknown> | undefined;
-  return marker?.['stateDirectory'] === true;
 }

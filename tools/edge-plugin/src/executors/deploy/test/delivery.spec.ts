@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '@edgeship/edge-fleet';
 import { testFleetName } from '@edgeship/edge-common/testing';
 import { runCommand } from '@edgeship/edge-common';
-import { hashFile } from '../../bundle/lib/runtime-cache';
+import { hashFile } from '../../../lib/sha256';
 import type { NodeOutcome } from '../lib/deploy-report';
 import type { DeployReport } from '../lib/print-summary';
 import { runDeployBatch } from './deploy-batch';

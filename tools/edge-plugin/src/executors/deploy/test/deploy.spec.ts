@@ -10,7 +10,7 @@ import { waitForSsh } from '@edgeship/edge-fleet/ssh';
 import { testFleetName, startHammer } from '@edgeship/edge-common/testing';
 import { runCommand } from '@edgeship/edge-common';
 import { recordExecutables } from '../../bundle/lib/executables-record';
-import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
+import { readPinnedRuntime } from '../../../lib/runtime/runtime-version';
 import deployExecutor from '../deploy.impl';
 import type { DeployExecutorOptions } from '../schema';
 import { contextFor, execOnNode, getJson, readExposure, readReport, WORKSPACE_ROOT } from './fleet-helpers';

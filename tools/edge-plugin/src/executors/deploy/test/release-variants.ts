@@ -1,9 +1,9 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SeaArch } from '../../bundle/lib/arch';
-import { ensureRuntimes } from '../../bundle/lib/fetch-runtime';
-import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
-import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
+import type { SeaArch } from '../../../lib/runtime/arch';
+import { ensureRuntimes } from '../../../lib/runtime/fetch-runtime';
+import { resolveCacheRoot } from '../../../lib/runtime/runtime-cache';
+import { readPinnedRuntime } from '../../../lib/runtime/runtime-version';
 import { recordExecutables } from '../../bundle/lib/executables-record';
 import { writeExecutables } from '../../bundle/lib/write-executables';
 

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '@edgeship/edge-common';
 import { captureOutput, logToStderr } from '@edgeship/edge-common/testing';
-import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
+import { resolveCacheRoot } from '../../../lib/runtime/runtime-cache';
 import { ensureBaseImage } from './base-image';
 import { requireBasePin } from './base-pins';
 import { computeBaseHash } from './base-rootfs';
 import { readImageId } from './docker-engine';
 import { PLATFORMS } from './platforms';
-import { sha256File } from './reproducible-tar';
+import { sha256File } from '../../../lib/sha256';
 
 // Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.
 logToStderr();

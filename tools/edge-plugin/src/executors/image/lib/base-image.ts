@@ -26,7 +26,8 @@ import {
 import { basePinMismatch, readPackageVersions, requireBasePin, type BasePin } from './base-pins';
 import { readImageId } from './docker-engine';
 import type { ImagePlatform } from './platforms';
-import { createReproducibleTar, sha256File } from './reproducible-tar';
+import { createReproducibleTar } from './reproducible-tar';
+import { sha256File } from '../../../lib/sha256';
 
 export interface BaseImage {
   hash: string;

@@ -1,22 +1,23 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { timedStep, runCommand } from '@edgeship/edge-common';
-import { ensureRuntime } from '../../bundle/lib/fetch-runtime';
+import { ensureRuntime } from '../../../lib/runtime/fetch-runtime';
 import { ensureBaseImage } from './base-image';
 import { SHARED_LAYER_EPOCH } from './base-rootfs';
 import { buildContextDir, prepareBuildContext } from './build-context';
 import type { ResolvedBuilder } from './builder';
-import { buildxArgs, formatEpoch, ociLabels } from './buildx-args';
+import { serviceImageBuildxArgs, formatEpoch, ociLabels } from './buildx-args';
 import { removeImageTag } from './docker-engine';
 import { loadLayersIntoEngine } from './engine-load';
-import type { PlatformImageRecord } from './image-record';
+import { artifactName } from '../../../lib/artifact-name';
+import type { PlatformImageRecord } from '../../../lib/build-record';
 import { compressLayer } from './layer-blobs';
 import { localTag, type NormalizedImageOptions } from './normalize-options';
 import { normalizeBuiltImage } from './normalize-image';
-import { hashFile } from '../../bundle/lib/runtime-cache';
+import { hashFile } from '../../../lib/sha256';
 import { writeOciArchive } from './oci-archive';
 import { buildImageConfig } from './oci-image';
-import { archiveName, type ImagePlatform } from './platforms';
+import type { ImagePlatform } from './platforms';
 import type { SourceInfo } from './source-info';
 
 /** base → runtime → buildx → normalize → compress → OCI archive (→ engine) for one platform. */
@@ -51,7 +52,7 @@ export async function buildPlatformImage(
   const buildTag = `edgeship-build/${options.project}:${arch}-${process.pid}-${Date.now()}`;
   const labels = ociLabels({ service: options.project, version: options.version, ...source });
   try {
-    const args = buildxArgs({
+    const args = serviceImageBuildxArgs({
       contextDir: context,
       platform: platform.platform,
       builder: builder && !builder.engine ? builder.name : undefined,
@@ -95,7 +96,7 @@ export async function buildPlatformImage(
       formatEpoch(source.sourceDateEpoch),
     );
     const tag = localTag(options, platform);
-    const archive = archiveName(options.project, platform);
+    const archive = artifactName(options.project, 'image', platform.debArch);
     await mkdir(join(work, 'oci'), { recursive: true });
     const written = await writeOciArchive(join(work, 'oci'), join(outputDir, archive), config, blobs, tag);
     if (options.load) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildxArgs, formatEpoch, ociLabels, type BuildxOptions } from './buildx-args';
+import { serviceImageBuildxArgs, formatEpoch, ociLabels, type BuildxOptions } from './buildx-args';
 
 const base: BuildxOptions = {
   contextDir: '/ctx',
@@ -14,9 +14,9 @@ const base: BuildxOptions = {
   noCache: false,
 };
 
-describe('buildxArgs', () => {
+describe('serviceImageBuildxArgs', () => {
   it('builds one platform, loads it, fetches nothing and ends with the context', () => {
-    const args = buildxArgs(base);
+    const args = serviceImageBuildxArgs(base);
     assert.deepEqual(args.slice(0, 2), ['buildx', 'build']);
     assert.equal(args[args.indexOf('--platform') + 1], 'linux/arm64');
     assert.ok(args.includes('--load'));
@@ -27,20 +27,20 @@ describe('buildxArgs', () => {
   });
 
   it('passes --builder only when a builder is named (remote BuildKit nodes)', () => {
-    assert.ok(!buildxArgs(base).includes('--builder'));
-    const args = buildxArgs({ ...base, builder: 'edge-arm64' });
+    assert.ok(!serviceImageBuildxArgs(base).includes('--builder'));
+    const args = serviceImageBuildxArgs({ ...base, builder: 'edge-arm64' });
     assert.equal(args[args.indexOf('--builder') + 1], 'edge-arm64');
     assert.ok(args.indexOf('--builder') < args.indexOf('--platform'));
   });
 
   it("builds in a docker context's own engine with docker --context, as buildx requires", () => {
-    const args = buildxArgs({ ...base, context: 'arm64-box' });
+    const args = serviceImageBuildxArgs({ ...base, context: 'arm64-box' });
     assert.deepEqual(args.slice(0, 4), ['--context', 'arm64-box', 'buildx', 'build']);
     assert.ok(!args.includes('--builder'));
   });
 
   it('adds labels in a stable order and --no-cache on request', () => {
-    const args = buildxArgs({ ...base, noCache: true });
+    const args = serviceImageBuildxArgs({ ...base, noCache: true });
     const labels = args.flatMap((a, i) => (a === '--label' ? [args[i + 1]] : []));
     assert.deepEqual(labels, [
       'org.opencontainers.image.created=2024-01-01T00:00:00Z',

@@ -22,7 +22,7 @@ export interface BuildxOptions {
  * Provenance/SBOM attestations are off: the docker driver cannot store them and they carry build times.
  * SOURCE_DATE_EPOCH is passed for BuildKit ≥ 0.11, which honours it; older ones are normalized after.
  */
-export function buildxArgs(options: BuildxOptions): string[] {
+export function serviceImageBuildxArgs(options: BuildxOptions): string[] {
   const labels = Object.entries(options.labels)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .flatMap(([key, value]) => ['--label', `${key}=${value}`]);

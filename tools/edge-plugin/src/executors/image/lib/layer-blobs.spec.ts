@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { blobCacheName, compressArgs, compressLayer } from './layer-blobs';
-import { sha256File } from './reproducible-tar';
+import { sha256File } from '../../../lib/sha256';
 
 describe('compressArgs', () => {
   it('uses multi-threaded zstd (same bytes for any core count) and name-less gzip', () => {

@@ -3,7 +3,7 @@ import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runCommand } from '@edgeship/edge-common';
 import { MEDIA_TYPES } from './oci-image';
-import { sha256File } from './reproducible-tar';
+import { sha256File } from '../../../lib/sha256';
 
 export type Compression = 'zstd' | 'gzip';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LAYER_ROLES, layerEpoch } from './normalize-image';
+import { LAYER_ROLES } from '../../../lib/build-record';
+import { layerEpoch } from './normalize-image';
 
 describe('layerEpoch', () => {
   it('keeps shared layers on a fixed time and stamps the service layer with the commit time', () => {

@@ -1,11 +1,9 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveImage } from './docker-engine';
-import { createReproducibleTar, extractTar, sha256File } from './reproducible-tar';
-
-/** The roles of the three layers renderDockerfile produces, in order. */
-export const LAYER_ROLES = ['base', 'runtime', 'service'] as const;
-export type LayerRole = (typeof LAYER_ROLES)[number];
+import { createReproducibleTar, extractTar } from './reproducible-tar';
+import { LAYER_ROLES, type LayerRole } from '../../../lib/build-record';
+import { sha256File } from '../../../lib/sha256';
 
 export interface NormalizedLayer {
   role: LayerRole;

@@ -1,12 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../../lib/project';
-import { readEdgeshipMarker } from '../../../plugins/marker';
-import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
-import type { RuntimePins } from '../../bundle/lib/runtime-pins';
-import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
+import { readServiceManifest } from '../../../lib/service-manifest';
+import { resolveCacheRoot } from '../../../lib/runtime/runtime-cache';
+import type { RuntimePins } from '../../../lib/runtime/runtime-pins';
+import { readPinnedRuntime } from '../../../lib/runtime/runtime-version';
 import type { ImageExecutorOptions } from '../schema';
 import { DEFAULT_LEVELS, type Compression } from './layer-blobs';
 import { parsePlatforms, type ImagePlatform } from './platforms';
@@ -42,20 +42,11 @@ export function normalizeImageOptions(
   const workspaceRoot = context.root;
   const project = context.projectName!;
   const projectRoot = resolveProjectRoot(context);
-  const manifestFile = join(projectRoot, 'package.json');
-  const manifest = JSON.parse(readFileSync(join(workspaceRoot, manifestFile), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const marker = readEdgeshipMarker(manifest, manifestFile);
-  if (marker?.kind !== 'service') {
-    throw new ConfigError(
-      manifestFile,
-      'edgeship.kind',
-      marker?.kind,
-      'Only services get images: set "edgeship": {"kind": "service", …}.',
-    );
-  }
+  const marker = readServiceManifest(
+    workspaceRoot,
+    projectRoot,
+    'Only services get images: set "edgeship": {"kind": "service", …}.',
+  );
   const where = `${projectRoot} image options`;
   const compression = options.compression ?? 'zstd';
   if (compression !== 'zstd' && compression !== 'gzip') {

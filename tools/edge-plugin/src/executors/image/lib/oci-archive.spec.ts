@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeTinyImage } from '../test/tiny-image';
 import { readOciArchive } from './oci-archive';
-import { sha256File } from './reproducible-tar';
+import { sha256File } from '../../../lib/sha256';
 
 describe('OCI archive (real tar and zstd)', () => {
   it('round-trips index, manifest and config, and is byte-reproducible', async () => {

@@ -1,4 +1,4 @@
-import { sha256Text } from './reproducible-tar';
+import { sha256Text } from '../../../lib/sha256';
 
 export const MEDIA_TYPES = {
   index: 'application/vnd.oci.image.index.v1+json',

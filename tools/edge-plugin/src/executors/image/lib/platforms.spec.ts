@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@edgeship/edge-common';
-import { archiveName, parsePlatforms, PLATFORMS } from './platforms';
+import { artifactName } from '../../../lib/artifact-name';
+import { parsePlatforms, PLATFORMS } from './platforms';
 
 describe('parsePlatforms', () => {
   it('defaults to arm64 first, then amd64', () => {
@@ -46,9 +47,15 @@ describe('parsePlatforms', () => {
   });
 });
 
-describe('archiveName', () => {
+describe('artifactName of an image', () => {
   it('follows dist/<svc>/image/<svc>-linux-<arch>.tar', () => {
-    assert.equal(archiveName('hello-edge', PLATFORMS['linux/arm64']), 'hello-edge-linux-arm64.tar');
-    assert.equal(archiveName('hello-edge', PLATFORMS['linux/amd64']), 'hello-edge-linux-amd64.tar');
+    assert.equal(
+      artifactName('hello-edge', 'image', PLATFORMS['linux/arm64'].debArch),
+      'hello-edge-linux-arm64.tar',
+    );
+    assert.equal(
+      artifactName('hello-edge', 'image', PLATFORMS['linux/amd64'].debArch),
+      'hello-edge-linux-amd64.tar',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { ConfigError } from '@edgeship/edge-common';
-import type { SeaArch } from '../../bundle/lib/arch';
+import type { SeaArch } from '../../../lib/runtime/arch';
 
 /** What one target platform means for each tool on the way: Debian, Node.js, the OCI image, file names. */
 export interface ImagePlatform {
@@ -11,8 +11,6 @@ export interface ImagePlatform {
   nodeArch: SeaArch;
   /** Debian's multiarch triplet: where the shared libraries live. */
   triplet: string;
-  /** The suffix of the archive and of the local tag: <svc>-linux-arm64.tar. */
-  suffix: 'linux-arm64' | 'linux-amd64';
 }
 
 export const PLATFORMS: Readonly<Record<ImagePlatform['platform'], ImagePlatform>> = {
@@ -21,14 +19,12 @@ export const PLATFORMS: Readonly<Record<ImagePlatform['platform'], ImagePlatform
     debArch: 'arm64',
     nodeArch: 'arm64',
     triplet: 'aarch64-linux-gnu',
-    suffix: 'linux-arm64',
   },
   'linux/amd64': {
     platform: 'linux/amd64',
     debArch: 'amd64',
     nodeArch: 'x64',
     triplet: 'x86_64-linux-gnu',
-    suffix: 'linux-amd64',
   },
 };
 
@@ -58,8 +54,4 @@ export function parsePlatforms(value: unknown, file: string): ImagePlatform[] {
     throw new ConfigError(file, 'platforms', entry, `Supported platforms are ${supported}.${hint}`);
   });
   return [...new Set(parsed)];
-}
-
-export function archiveName(service: string, platform: ImagePlatform): string {
-  return `${service}-${platform.suffix}.tar`;
 }

@@ -3,13 +3,8 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  createReproducibleTar,
-  extractTarArgs,
-  reproducibleTarArgs,
-  sha256File,
-  sha256Text,
-} from './reproducible-tar';
+import { createReproducibleTar, extractTarArgs, reproducibleTarArgs } from './reproducible-tar';
+import { sha256File, sha256Text } from '../../../lib/sha256';
 
 describe('reproducibleTarArgs', () => {
   it('sorts, sets one mtime, keeps numeric owners and no host metadata', () => {

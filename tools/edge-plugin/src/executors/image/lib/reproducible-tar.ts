@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { runCommand } from '@edgeship/edge-common';
 
@@ -53,14 +51,4 @@ export async function extractTar(
   members: string[] = [],
 ): Promise<void> {
   await runCommand('tar', extractTarArgs(archive, destination, members));
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
-}
-
-export function sha256Text(text: string | Buffer): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }

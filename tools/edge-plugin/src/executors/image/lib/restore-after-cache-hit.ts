@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '@edgeship/edge-common';
 import { ensureImageInEngine } from './engine-load';
-import { IMAGE_RECORD, readImageRecord } from './image-record';
+import { IMAGE_RECORD, readImageRecord } from '../../../lib/build-record';
 
 const CACHE_HITS: ReadonlySet<TaskResult['status']> = new Set([
   'local-cache',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, runCommand } from '@edgeship/edge-common';
+import { FULL_REVISION, resolveCommitTime, resolveSourceRevision } from '../../../lib/source-revision';
 
 export interface SourceInfo {
   /** Full commit id of the last commit touching the image's inputs; "-dirty" when they have local changes. */
@@ -21,18 +22,11 @@ export async function resolveSourceInfo(
   paths: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<SourceInfo> {
-  const log = await runCommand('git', ['log', '-1', '--format=%H %ct', '--', ...paths], {
-    cwd: workspaceRoot,
-    check: false,
-  });
-  const [commit, time] = log.exitCode === 0 ? log.stdout.trim().split(' ') : [];
-  const status = commit
-    ? await runCommand('git', ['status', '--porcelain', '--', ...paths], { cwd: workspaceRoot, check: false })
-    : undefined;
-  const isDirty = !!status && status.exitCode === 0 && status.stdout.trim() !== '';
+  const revision = await resolveSourceRevision(workspaceRoot, paths, FULL_REVISION);
+  const time = revision === undefined ? undefined : await resolveCommitTime(workspaceRoot, revision);
   return {
-    revision: commit && /^[0-9a-f]{40}$/.test(commit) ? `${commit}${isDirty ? '-dirty' : ''}` : undefined,
-    sourceDateEpoch: parseSourceDateEpoch(env['SOURCE_DATE_EPOCH']) ?? (time ? Number(time) : 0),
+    revision,
+    sourceDateEpoch: parseSourceDateEpoch(env['SOURCE_DATE_EPOCH']) ?? time ?? 0,
     source: await resolveSourceUrl(workspaceRoot),
   };
 }

@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { EXECUTABLES_RECORD, type ExecutablesRecord } from '../../../lib/build-record';
 import { createFixtureWorkspace, writeFixtureFile } from '@edgeship/edge-common/testing';
-import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
+import { readPinnedRuntime } from '../../../lib/runtime/runtime-version';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
 

@@ -7,8 +7,8 @@ import { runCommand } from '@edgeship/edge-common';
 import { captureOutput, executorContext, logToStderr } from '@edgeship/edge-common/testing';
 import imageExecutor from '../image.impl';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
-import { readImageRecord, type ImageRecord } from '../lib/image-record';
-import { sha256File } from '../lib/reproducible-tar';
+import { readImageRecord, type ImageRecord } from '../../../lib/build-record';
+import { sha256File } from '../../../lib/sha256';
 import { postTasksExecution } from '../lib/restore-after-cache-hit';
 import { createImageWorkspace, FIXTURE_PORT, FIXTURE_SERVICE, getJson } from './fixture-service';
 

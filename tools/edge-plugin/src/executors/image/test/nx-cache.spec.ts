@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCommand } from '@edgeship/edge-common';
 import { copyWorkspaceToThrowawayRepo, logToStderr } from '@edgeship/edge-common/testing';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
-import { readImageRecord, type ImageRecord } from '../lib/image-record';
+import { readImageRecord, type ImageRecord } from '../../../lib/build-record';
 
 // Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.
 logToStderr();

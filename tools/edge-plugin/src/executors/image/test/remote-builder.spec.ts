@@ -7,8 +7,8 @@ import { runCommand } from '@edgeship/edge-common';
 import { captureOutput, executorContext, findFreePort, logToStderr } from '@edgeship/edge-common/testing';
 import imageExecutor from '../image.impl';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
-import { readImageRecord, type ImageRecord } from '../lib/image-record';
-import { sha256File } from '../lib/reproducible-tar';
+import { readImageRecord, type ImageRecord } from '../../../lib/build-record';
+import { sha256File } from '../../../lib/sha256';
 import { createImageWorkspace, FIXTURE_SERVICE } from './fixture-service';
 
 // Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.

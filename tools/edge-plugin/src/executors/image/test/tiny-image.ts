@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { compressLayer } from '../lib/layer-blobs';
 import { writeOciArchive } from '../lib/oci-archive';
 import { buildImageConfig } from '../lib/oci-image';
-import { createReproducibleTar, sha256File } from '../lib/reproducible-tar';
+import { createReproducibleTar } from '../lib/reproducible-tar';
+import { sha256File } from '../../../lib/sha256';
 
 /** A one-layer image (one text file), written as an OCI archive: small enough for unit tests. */
 export async function writeTinyImage(

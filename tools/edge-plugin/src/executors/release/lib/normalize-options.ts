@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError, isCi } from '@edgeship/edge-common';
 import { checkSemver } from '../../../lib/semver';
-import { IMAGE_RECORD } from '../../image/lib/image-record';
+import { IMAGE_RECORD } from '../../../lib/build-record';
 import { parsePlatforms } from '../../image/lib/platforms';
 import type { ReleaseExecutorOptions } from '../schema';
 import { resolveRegistry, type RegistryTarget } from './registry';

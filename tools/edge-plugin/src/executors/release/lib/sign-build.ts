@@ -6,7 +6,7 @@ import {
   type BuildRecord,
 } from '../../../lib/build-record';
 import { ConfigError, ToolError } from '@edgeship/edge-common';
-import { hashFile } from '../../bundle/lib/runtime-cache';
+import { hashFile } from '../../../lib/sha256';
 import { SBOM_FILE, writeSbom } from './sbom';
 import { signBlob, verifyBlob, type KeyPair } from './signing';
 

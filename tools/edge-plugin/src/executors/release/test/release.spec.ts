@@ -26,7 +26,7 @@ import { resolveDeployArtifacts } from '../../deploy/lib/deploy-artifacts';
 import { normalizeOptions } from '../../deploy/lib/normalize-options';
 import imageExecutor from '../../image/image.impl';
 import { removeImageTag } from '../../image/lib/docker-engine';
-import { readImageRecord, type ImageRecord } from '../../image/lib/image-record';
+import { readImageRecord, type ImageRecord } from '../../../lib/build-record';
 import { createImageWorkspace, FIXTURE_SERVICE } from '../../image/test/fixture-service';
 import { readTagDigest } from '../lib/publish';
 import type { ReleaseRecord } from '../lib/release-record';

@@ -21,7 +21,8 @@ describe('normalizeRollbackOptions', () => {
     ]);
     assert.deepEqual(options.serial, [1, '100%']);
     assert.equal(options.to, undefined);
-    assert.equal(options.healthTimeout, 60);
+    // Not set: left to the role's defaults/main.yml (60 s), which inventory group_vars may override.
+    assert.equal(options.healthTimeout, undefined);
   });
 
   it('takes --to as a version or a release id', () => {

@@ -16,8 +16,9 @@ export interface NormalizedRollbackOptions {
   hosts: string;
   limit?: string;
   serial: (string | number)[];
-  healthTimeout: number;
-  stabilityWindow: number;
+  /** Set only where the user set them: the role's defaults/main.yml owns the defaults (60 s, 10 s). */
+  healthTimeout?: number;
+  stabilityWindow?: number;
   extraVars: Record<string, unknown>;
   json: boolean;
   verbose: boolean;

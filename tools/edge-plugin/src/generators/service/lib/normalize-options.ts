@@ -1,5 +1,6 @@
 import { names, readJson, type Tree } from '@nx/devkit';
 import { ConfigError } from '@edgeship/edge-common';
+import { checkServiceName } from '../../../lib/service-manifest';
 import type { ServiceGeneratorSchema } from '../schema';
 import { readWorkspacePackages, type WorkspacePackage } from './workspace-packages';
 
@@ -7,8 +8,6 @@ import { readWorkspacePackages, type WorkspacePackage } from './workspace-packag
 export const FLEET_PORTS = { first: 8100, last: 8119 } as const;
 
 export const GENERATOR = 'nx g @edgeship/edge-plugin:service';
-const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const MAX_NAME_LENGTH = 40;
 const SERVICE_KIT_MANIFEST = 'packages/service-kit/package.json';
 
 export const FRAMEWORKS = ['fastify', 'express', 'hono', 'http'] as const;
@@ -100,24 +99,9 @@ export function normalizeServiceOptions(
   };
 }
 
+/** The marker's name rule (lib/service-manifest.ts), checked before anything is written. */
 export function validateName(name: unknown): string {
-  if (typeof name !== 'string' || !KEBAB_CASE.test(name)) {
-    throw new ConfigError(
-      GENERATOR,
-      'name',
-      name,
-      'Use kebab-case: lowercase letters and digits, words joined by "-", starting with a letter, e.g. "sensor-relay".',
-    );
-  }
-  if (name.length > MAX_NAME_LENGTH) {
-    throw new ConfigError(
-      GENERATOR,
-      'name',
-      name,
-      `Keep it to ${MAX_NAME_LENGTH} characters: it names units, users and images.`,
-    );
-  }
-  return name;
+  return checkServiceName(name, GENERATOR, 'name');
 }
 
 export function choosePort(requested: unknown, packages: readonly WorkspacePackage[]): number {

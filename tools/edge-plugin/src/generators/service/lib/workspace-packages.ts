@@ -1,4 +1,5 @@
 import { readJson, type Tree } from '@nx/devkit';
+import { readEdgeshipMarker } from '../../../lib/service-manifest';
 
 export interface WorkspacePackage {
   /** e.g. packages/hello-edge */
@@ -26,12 +27,13 @@ export function readWorkspacePackages(tree: Tree): WorkspacePackage[] {
       }
       const manifest = readJson<Record<string, any>>(tree, file);
       const packageName = typeof manifest.name === 'string' ? manifest.name : undefined;
-      const port = manifest.edgeship?.kind === 'service' ? manifest.edgeship.port : undefined;
+      // A broken marker elsewhere already stops every nx command (the plugin reads it the same way).
+      const marker = readEdgeshipMarker(manifest, file);
       found.push({
         root,
         packageName,
         projectName: typeof manifest.nx?.name === 'string' ? manifest.nx.name : packageName,
-        port: typeof port === 'number' ? port : undefined,
+        port: marker?.kind === 'service' ? marker.port : undefined,
       });
     }
   }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { accessSync, constants, createReadStream, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { hashFile } from '../sha256';
 import type { SeaArch } from './arch';
 
 /** Survives fresh clones on the same machine; ~100 MB per runtime is worth not fetching again. */
@@ -35,12 +35,6 @@ export function runtimeCachePaths(cacheRoot: string, version: string, arch: SeaA
     node: join(dir, 'node'),
     source: join(dir, 'source.json'),
   };
-}
-
-export async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**

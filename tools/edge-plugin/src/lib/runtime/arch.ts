@@ -52,10 +52,6 @@ export function selectBlobArch(hostArch: string): SeaArch {
   );
 }
 
-export function executableName(service: string, arch: SeaArch): string {
-  return `${service}-linux-${arch}`;
-}
-
 /** The npm registry package that carries the official Node.js binary for this arch. */
 export function runtimePackageName(arch: SeaArch): string {
   return `node-linux-${arch}`;

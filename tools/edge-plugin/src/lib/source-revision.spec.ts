@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatRevision, gitRevisionArgs, resolveSourceRevision } from './source-revision';
-import { createTempWorkspace } from '../test/temp-folders';
+import { createTempWorkspace } from '../executors/bundle/test/temp-folders';
 
 describe('formatRevision', () => {
   const sha = 'a'.repeat(40);

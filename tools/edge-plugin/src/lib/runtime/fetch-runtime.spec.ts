@@ -4,17 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '@edgeship/edge-common';
-import { findClosedPort, startTamperedRegistry, type FakeRegistry } from '../test/fake-registry';
+import {
+  findClosedPort,
+  startTamperedRegistry,
+  type FakeRegistry,
+} from '../../executors/bundle/test/fake-registry';
 import { ensureRuntime, type RuntimeRequest } from './fetch-runtime';
-import { hashFile, resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
+import { resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
+import { hashFile } from '../sha256';
 import type { RuntimePins } from './runtime-pins';
 import { readPinnedRuntime } from './runtime-version';
-import { createTempDir } from '../test/temp-folders';
+import { createTempDir } from '../../executors/bundle/test/temp-folders';
 import { logToStderr } from '@edgeship/edge-common/testing';
 
 logToStderr();
 
-const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..');
 /** The repository's own pins: these specs fetch exactly what bundle would. */
 const { version: PINNED, pins: PINS } = readPinnedRuntime(REPO_ROOT);
 

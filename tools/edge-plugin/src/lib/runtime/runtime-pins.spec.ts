@@ -3,12 +3,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, runCommand } from '@edgeship/edge-common';
-import { createTempWorkspace } from '../test/temp-folders';
+import { createTempWorkspace } from '../../executors/bundle/test/temp-folders';
 import { SEA_ARCHS } from './arch';
 import { hashTarball, parseRuntimePins, recordRuntimePins, requireRuntimePin } from './runtime-pins';
 import { readPinnedRuntime } from './runtime-version';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..');
 const PIN = {
   tarball: `sha512-${'a'.repeat(86)}==`,
   strippedNode: `sha256:${'b'.repeat(64)}`,
