@@ -52,18 +52,9 @@ export const ROLLBACK_HELP = formatHelp(createRollbackProgram());
 export function parseRollbackArgs(argv: readonly string[]): RollbackCommandOptions {
   const program = createRollbackProgram();
   const help = parseProgram(program, argv, 'npm run rollback', 'See npm run rollback -- --help.');
-  const values = program.opts<{
-    to?: string;
-    inventory?: string;
-    fleet: string;
-    projects?: string;
-    limit?: string;
-    serial?: string;
-    healthTimeout?: string;
-    allowUnsigned?: boolean;
-    json?: boolean;
-    verbose?: boolean;
-  }>();
+  const values = program.opts<
+    Omit<RollbackCommandOptions, 'help' | 'healthTimeout'> & { healthTimeout?: string }
+  >();
   const timeout = values.healthTimeout;
   if (timeout !== undefined && !/^[1-9]\d*$/.test(timeout)) {
     throw new ConfigError('npm run rollback', '--health-timeout', timeout, 'Give whole seconds, 1 or more.');

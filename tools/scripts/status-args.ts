@@ -36,16 +36,9 @@ export const STATUS_HELP = formatHelp(createStatusProgram());
 export function parseStatusArgs(argv: readonly string[]): StatusCommandOptions {
   const program = createStatusProgram();
   const help = parseProgram(program, argv, 'npm run status', 'See npm run status -- --help.');
-  const values = program.opts<{
-    inventory?: string;
-    fleet: string;
-    projects?: string;
-    limit?: string;
-    history: number | string;
-    json?: boolean;
-    html?: string;
-    verbose?: boolean;
-  }>();
+  const values = program.opts<
+    Omit<StatusCommandOptions, 'help' | 'history'> & { history: number | string }
+  >();
   if (!/^\d+$/.test(String(values.history))) {
     throw new ConfigError(
       'npm run status',
