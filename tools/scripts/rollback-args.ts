@@ -50,11 +50,9 @@ function createRollbackProgram(): Command {
 export const ROLLBACK_HELP = formatHelp(createRollbackProgram());
 
 export function parseRollbackArgs(argv: readonly string[]): RollbackCommandOptions {
-  const program = createRollbackProgram();
-  const help = parseProgram(program, argv, 'npm run rollback', 'See npm run rollback -- --help.');
-  const values = program.opts<
+  const { help, values } = parseProgram<
     Omit<RollbackCommandOptions, 'help' | 'healthTimeout'> & { healthTimeout?: string }
-  >();
+  >(createRollbackProgram(), argv, 'npm run rollback', 'See npm run rollback -- --help.');
   const timeout = values.healthTimeout;
   if (timeout !== undefined && !/^[1-9]\d*$/.test(timeout)) {
     throw new ConfigError('npm run rollback', '--health-timeout', timeout, 'Give whole seconds, 1 or more.');

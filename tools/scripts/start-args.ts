@@ -44,12 +44,10 @@ function createStartProgram(): Command {
 export const START_HELP = formatHelp(createStartProgram());
 
 export function parseStartArgs(argv: readonly string[]): StartOptions {
-  const program = createStartProgram();
-  const help = parseProgram(program, argv, 'npm start', 'See npm start -- --help.');
   // Flags are absent, not false, when not given.
-  const values = program.opts<
+  const { help, values } = parseProgram<
     Partial<Omit<StartOptions, 'nodes' | 'arch'>> & { fleet: string; nodes: number | string; arch: string }
-  >();
+  >(createStartProgram(), argv, 'npm start', 'See npm start -- --help.');
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 1) {
     throw new ConfigError('npm start', '--nodes', values.nodes, 'Use a whole number of nodes, 1 or more.');

@@ -34,11 +34,9 @@ function createStatusProgram(): Command {
 export const STATUS_HELP = formatHelp(createStatusProgram());
 
 export function parseStatusArgs(argv: readonly string[]): StatusCommandOptions {
-  const program = createStatusProgram();
-  const help = parseProgram(program, argv, 'npm run status', 'See npm run status -- --help.');
-  const values = program.opts<
+  const { help, values } = parseProgram<
     Omit<StatusCommandOptions, 'help' | 'history'> & { history: number | string }
-  >();
+  >(createStatusProgram(), argv, 'npm run status', 'See npm run status -- --help.');
   if (!/^\d+$/.test(String(values.history))) {
     throw new ConfigError(
       'npm run status',

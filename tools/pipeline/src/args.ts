@@ -64,9 +64,12 @@ export const HELP_TEXT = formatHelp(createPipelineProgram());
 
 /** Turns argv (without node and script) into options; a mistake is a ConfigError naming the fix. */
 export function parsePipelineArgs(argv: readonly string[]): PipelineArgs {
-  const program = createPipelineProgram();
-  const help = parseProgram(program, argv, 'pipeline', 'See --help.');
-  const values = program.opts<Omit<PipelineArgs, 'help' | 'stages'> & { stages?: string }>();
+  const { help, values } = parseProgram<Partial<Omit<PipelineArgs, 'help' | 'stages'>> & { stages?: string }>(
+    createPipelineProgram(),
+    argv,
+    'pipeline',
+    'See --help.',
+  );
   for (const flag of ['base', 'head', 'inventory'] as const) {
     if (values[flag] === '')
       throw new ConfigError('pipeline', `--${flag}`, '', 'Give a value or leave the flag out.');

@@ -2,7 +2,7 @@
 // copy of this file until it moves to @edgeship/edge-common): commander, set up so that it never prints or
 // exits by itself. The CLI prints help when asked; usage mistakes are ConfigErrors, which the one error boundary
 // prints as "✖ <what>. <what to do>" with the exit code it gives every ConfigError.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type OptionValues } from 'commander';
 import { ConfigError } from '../../edge-plugin/src/lib/errors';
 
 /** A program with edgeship's help layout: usage, what it does, then every option with its default. */
@@ -17,21 +17,21 @@ export function createProgram(name: string, usage: string, description: string):
 }
 
 /**
- * Parses argv (without node and script); true when help was asked for. A usage mistake becomes
- * `<source>: arguments is "<argv>". <commander's words>. <hint>`.
+ * Parses argv (without node and script) into the program's option values (defaults filled in), and whether
+ * help was asked for. A usage mistake becomes `<source>: arguments is "<argv>". <commander's words>. <hint>`.
  */
-export function parseProgram(
+export function parseProgram<Values extends OptionValues>(
   program: Command,
   argv: readonly string[],
   source: string,
   hint: string,
-): boolean {
+): { help: boolean; values: Values } {
   try {
     program.parse([...argv], { from: 'user' });
-    return false;
+    return { help: false, values: program.opts<Values>() };
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    if (isHelpRequest(error)) return true;
+    if (isHelpRequest(error)) return { help: true, values: program.opts<Values>() };
     throw new ConfigError(source, 'arguments', argv.join(' '), `${describeUsageError(error)}. ${hint}`);
   }
 }
