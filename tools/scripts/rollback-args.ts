@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { ConfigError } from '../edge-plugin/src/lib/errors';
-import type { RollbackExecutorOptions } from '../edge-plugin/src/executors/rollback/schema';
-import { createProgram, formatHelp, parseProgram } from './cli/program';
+import { ConfigError } from '@edgeship/edge-common';
+import { createProgram, formatHelp, parseProgram } from '@edgeship/edge-common/cli';
+import type { RollbackExecutorOptions } from '@edgeship/edge-plugin/executors/rollback/schema';
 
 export interface RollbackCommandOptions extends RollbackExecutorOptions {
   help: boolean;

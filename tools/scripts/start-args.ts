@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { ConfigError } from '../edge-plugin/src/lib/errors';
-import { createProgram, formatHelp, parseProgram } from './cli/program';
+import { ConfigError } from '@edgeship/edge-common';
+import { createProgram, formatHelp, parseProgram } from '@edgeship/edge-common/cli';
 
 export interface StartOptions {
   help: boolean;

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { ConfigError } from '../edge-plugin/src/lib/errors';
-import type { StatusExecutorOptions } from '../edge-plugin/src/executors/status/schema';
-import { createProgram, formatHelp, parseProgram } from './cli/program';
+import { ConfigError } from '@edgeship/edge-common';
+import { createProgram, formatHelp, parseProgram } from '@edgeship/edge-common/cli';
+import type { StatusExecutorOptions } from '@edgeship/edge-plugin/executors/status/schema';
 
 export interface StatusCommandOptions extends StatusExecutorOptions {
   help: boolean;

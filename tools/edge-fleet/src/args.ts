@@ -1,6 +1,6 @@
 import { CommanderError, type Command } from 'commander';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
-import { describeUsageError, formatHelp, isHelpRequest } from './cli-program';
+import { ConfigError } from '@edgeship/edge-common';
+import { describeUsageError, formatHelp, isHelpRequest } from '@edgeship/edge-common/cli';
 import { createFleetProgram, type FleetCommandLine } from './fleet-program';
 import { validateArch, validateFleetName, validateNodeCount, type FleetArch } from './names';
 import { validatePortBase } from './ports';
@@ -41,8 +41,12 @@ export function parseFleetArgs(argv: readonly string[]): FleetCommand {
   const name = validateFleetName(values.name, source);
   switch (command) {
     case 'up': {
-      const nodes = validateNodeCount(parseWholeNumber(String(values.nodes), '--nodes', source), source);
       const arch = validateArch(String(values.arch), source);
+      const nodes = validateNodeCount(
+        parseWholeNumber(String(values.nodes), '--nodes', source),
+        arch,
+        source,
+      );
       const portBase =
         values.portBase === undefined
           ? undefined

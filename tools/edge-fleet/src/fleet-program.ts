@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { createProgram } from './cli-program';
-import { DEFAULT_FLEET_NAME, DEFAULT_NODE_COUNT, FLEET_ARCHES, MAX_NODES } from './names';
+import { createProgram } from '@edgeship/edge-common/cli';
+import { DEFAULT_FLEET_NAME, DEFAULT_NODE_COUNT, FLEET_ARCHES, describeNodeLimits } from './names';
 
 /** What commander read: the command, its options (defaults filled in), and the node `ssh` was given. */
 export interface FleetCommandLine {
@@ -32,7 +32,9 @@ export function createFleetProgram(found: (line: FleetCommandLine) => void): Com
         'Running it again changes nothing (stopped nodes are started). A fleet keeps the arch and node ' +
         'count it was created with.',
     )
-    .addOption(new Option('--nodes <N>', `number of nodes, 1..${MAX_NODES}`).default(DEFAULT_NODE_COUNT))
+    .addOption(
+      new Option('--nodes <N>', `number of nodes, ${describeNodeLimits()}`).default(DEFAULT_NODE_COUNT),
+    )
     .addOption(
       new Option(
         `--arch <${FLEET_ARCHES.join('|')}>`,

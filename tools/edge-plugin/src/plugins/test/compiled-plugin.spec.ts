@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyWorkspaceToThrowawayRepo } from '../../testing/workspace-copy';
+import { copyWorkspaceToThrowawayRepo } from '@edgeship/edge-common/testing';
 
 const PLUGIN_SOURCE = 'tools/edge-plugin/src/plugins/plugin.ts';
 const BUNDLE = 'tools/edge-plugin/dist/plugin.js';

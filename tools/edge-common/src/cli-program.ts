@@ -1,9 +1,8 @@
-// The one way edgeship's command lines are parsed (npm start, status, rollback; edge-fleet and pipeline keep a
-// copy of this file until it moves to @edgeship/edge-common): commander, set up so that it never prints or
-// exits by itself. The CLI prints help when asked; usage mistakes are ConfigErrors, which the one error boundary
+// The one way edgeship's command lines are parsed (npm start, status, rollback, edge-fleet, pipeline):
+// commander, set up so that it never prints or exits by itself. The CLI prints help when asked; usage mistakes are ConfigErrors, which the one error boundary
 // prints as "✖ <what>. <what to do>" with the exit code it gives every ConfigError.
 import { Command, CommanderError, type OptionValues } from 'commander';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from './errors';
 
 /** A program with edgeship's help layout: usage, what it does, then every option with its default. */
 export function createProgram(name: string, usage: string, description: string): Command {
