@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
+import { Option, type Command } from 'commander';
 import { ConfigError } from '@edgeship/edge-common';
+import { createProgram, formatHelp, parseProgram } from '@edgeship/edge-common/cli';
 
 export interface StartOptions {
   help: boolean;
@@ -12,50 +13,41 @@ export interface StartOptions {
   allowUnsigned: boolean;
 }
 
-export const START_HELP = `npm start [-- options]: the one-command edge deployment
-
+function createStartProgram(): Command {
+  return createProgram(
+    'npm start',
+    '[-- options]',
+    `The one-command edge deployment:
   1. brings up the local simulated edge fleet if it is absent (unless --inventory is given)
   2. builds what a deploy needs through Nx (lock, bundle, image; cache hits cost nothing)
   3. deploys every service (or --projects) with Ansible: canary first, health-gated, rolled back on failure
-  4. prints a summary table and writes dist/deploy-report.json
+  4. prints a summary table and writes dist/deploy-report.json`,
+  )
+    .option('--inventory <PATH>', 'deploy to this Ansible inventory (a real fleet) instead of the local one')
+    .option('--fleet <NAME>', 'local fleet name', 'default')
+    .addOption(new Option('--nodes <N>', 'nodes of a new local fleet').default(2))
+    .option(
+      '--arch <arm64|amd64>',
+      'arch of a new local fleet: arm64 is genuine aarch64 under QEMU, amd64 runs at native speed',
+      'arm64',
+    )
+    .option('--projects <A,B>', 'only these services (default: every service)')
+    .option('--json', 'print the JSON report after the table')
+    .option(
+      '--allow-unsigned',
+      'deploy builds that were not released (signed) even in CI; the local fleet only. Outside CI the local ' +
+        'fleet takes unsigned builds anyway; every other inventory requires a signed build record ' +
+        '(nx run <svc>:release)',
+    );
+}
 
-Options:
-  --inventory PATH   deploy to this Ansible inventory (a real fleet) instead of the local one
-  --fleet NAME       local fleet name (default "default")
-  --nodes N          nodes of a new local fleet (default 2)
-  --arch A           arm64 (default: genuine aarch64 under QEMU) or amd64, for a new local fleet
-  --projects A,B     only these services (default: every service)
-  --json             print the JSON report after the table
-  --allow-unsigned   deploy builds that were not released (signed) even in CI; the local fleet only.
-                     Outside CI the local fleet takes unsigned builds anyway; every other inventory
-                     requires a signed build record (nx run <svc>:release)
-  -h, --help         this text`;
+export const START_HELP = formatHelp(createStartProgram());
 
 export function parseStartArgs(argv: readonly string[]): StartOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        help: { type: 'boolean', short: 'h', default: false },
-        inventory: { type: 'string' },
-        fleet: { type: 'string', default: 'default' },
-        nodes: { type: 'string', default: '2' },
-        arch: { type: 'string', default: 'arm64' },
-        projects: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'allow-unsigned': { type: 'boolean', default: false },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new ConfigError(
-      'npm start',
-      'arguments',
-      argv.join(' '),
-      `${(error as Error).message}. See npm start -- --help.`,
-    );
-  }
+  // Flags are absent, not false, when not given.
+  const { help, values } = parseProgram<
+    Partial<Omit<StartOptions, 'nodes' | 'arch'>> & { fleet: string; nodes: number | string; arch: string }
+  >(createStartProgram(), argv, 'npm start', 'See npm start -- --help.');
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 1) {
     throw new ConfigError('npm start', '--nodes', values.nodes, 'Use a whole number of nodes, 1 or more.');
@@ -64,14 +56,14 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
     throw new ConfigError('npm start', '--arch', values.arch, 'Use arm64 or amd64.');
   }
   return {
-    help: values.help!,
+    help,
     inventory: values.inventory,
-    fleet: values.fleet!,
+    fleet: values.fleet,
     nodes,
     arch: values.arch,
     projects: values.projects,
-    json: values.json!,
-    allowUnsigned: values['allow-unsigned']!,
+    json: values.json ?? false,
+    allowUnsigned: values.allowUnsigned ?? false,
   };
 }
 

@@ -1,15 +1,8 @@
-import { parseArgs } from 'node:util';
+import { CommanderError, type Command } from 'commander';
 import { ConfigError } from '@edgeship/edge-common';
-import {
-  DEFAULT_FLEET_NAME,
-  DEFAULT_NODE_COUNT,
-  FLEET_ARCHES,
-  describeNodeLimits,
-  validateArch,
-  validateFleetName,
-  validateNodeCount,
-  type FleetArch,
-} from './names';
+import { describeUsageError, formatHelp, isHelpRequest } from '@edgeship/edge-common/cli';
+import { createFleetProgram, type FleetCommandLine } from './fleet-program';
+import { validateArch, validateFleetName, validateNodeCount, type FleetArch } from './names';
 import { validatePortBase } from './ports';
 
 export type FleetCommand =
@@ -19,150 +12,99 @@ export type FleetCommand =
   | { command: 'status'; name: string; json: boolean }
   | { command: 'ssh'; name: string; node: string; remote: string[] };
 
-export const HELP_TEXT = `edge-fleet: a local fleet of real systemd edge nodes in docker containers
-
-Usage:
-  edge-fleet up     [--nodes N] [--arch arm64|amd64] [--name F] [--port-base P]
-  edge-fleet down   [--name F]
-  edge-fleet status [--name F] [--json]
-  edge-fleet ssh    <node> [--name F] [-- command ...]
-  edge-fleet --help
-
-Commands:
-  up      Build the node image if its package list changed (cached under /var/cache/edgeship/rootfs),
-          start N nodes with systemd as PID 1, wait until \`systemctl is-system-running\` is "running"
-          and sshd answers, then write and print the Ansible inventory
-          <workspace>/.edgeship/fleet/<F>/inventory.yml. Running it again changes nothing
-          (stopped nodes are started). A fleet keeps the arch and node count it was created with.
-  down    Remove the fleet's containers, its network and .edgeship/fleet/<F>/ (keys, inventory).
-          Node images stay cached; nothing of other fleets is touched.
-  status  One line per node: container state, systemd state, ssh port. --json for machines.
-  ssh     Open a root shell on a node (a number, or its container name), or run a command on it.
-
-Options:
-  --nodes N       number of nodes, ${describeNodeLimits()} (default ${DEFAULT_NODE_COUNT})
-  --arch A        ${FLEET_ARCHES.join(' or ')} (default arm64: genuine aarch64 through QEMU emulation, slow;
-                  amd64 nodes run at native speed and carry podman for container delivery)
-  --name F        fleet name (default "${DEFAULT_FLEET_NAME}"); objects are named edgeship-<F>-<n>
-  --port-base P   first host port of a new fleet (default: a block in 10240..32767 derived from the
-                  fleet name, or the next free block if another fleet holds it). Node n gets ssh on
-                  P+32(n-1) and container ports 8100..8119 on the 20 ports after it, all on 127.0.0.1
-  --json          status as JSON
-  -h, --help      this text
-
-Needs a docker engine with buildx, debootstrap, QEMU binfmt (for arm64) and ssh; to use the inventory,
-ansible. tools/bootstrap/bootstrap.sh installs them. Keys and inventories live in .edgeship/fleet/ (gitignored).`;
+/** The whole CLI on one page: the commands, then each command with its options and their defaults. */
+export const HELP_TEXT = (() => {
+  const program = createFleetProgram(() => undefined);
+  return [program, ...program.commands].map(formatHelp).join('\n\n');
+})();
 
 /** Turns argv (without node and script) into one command; every mistake is a ConfigError naming the fix. */
 export function parseFleetArgs(argv: readonly string[]): FleetCommand {
+  // What follows `--` is the remote command of `ssh`, never edge-fleet's own options.
   const dashDash = argv.indexOf('--');
   const own = dashDash === -1 ? argv : argv.slice(0, dashDash);
   const remote = dashDash === -1 ? [] : argv.slice(dashDash + 1);
-  let parsed;
+  let line: FleetCommandLine | undefined;
+  const program = createFleetProgram((found) => (line = found));
   try {
-    parsed = parseArgs({
-      args: [...own],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        nodes: { type: 'string' },
-        arch: { type: 'string' },
-        name: { type: 'string' },
-        'port-base': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    program.parse([...own], { from: 'user' });
   } catch (error) {
-    throw new ConfigError(
-      'edge-fleet',
-      'arguments',
-      own.join(' '),
-      `${(error as Error).message}. See edge-fleet --help.`,
-    );
+    if (!(error instanceof CommanderError)) throw error;
+    if (isHelpRequest(error)) return { command: 'help' };
+    throw describeFleetError(error, program, own);
   }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help || command === undefined || command === 'help') return { command: 'help' };
+  if (line === undefined) return { command: 'help' };
 
+  const { command, values } = line;
   const source = `edge-fleet ${command}`;
-  const allowed: Record<string, string[]> = {
-    up: ['nodes', 'arch', 'name', 'port-base'],
-    down: ['name'],
-    status: ['name', 'json'],
-    ssh: ['name'],
-  };
-  const allowedHere = allowed[command];
-  if (!allowedHere) {
-    throw new ConfigError(
-      'edge-fleet',
-      'command',
-      command,
-      'Use one of: up, down, status, ssh (see --help).',
-    );
-  }
-  for (const key of Object.keys(values)) {
-    if (!allowedHere.includes(key)) {
-      throw new ConfigError(
-        source,
-        `--${key}`,
-        values[key as keyof typeof values],
-        `${command} does not take --${key}; see --help.`,
-      );
-    }
-  }
-  if (command !== 'ssh' && (rest.length > 0 || remote.length > 0)) {
-    throw new ConfigError(
-      source,
-      'arguments',
-      [...rest, ...remote].join(' '),
-      `${command} takes no positional arguments.`,
-    );
-  }
-  const name = validateFleetName(values.name ?? DEFAULT_FLEET_NAME, source);
-
+  if (command !== 'ssh' && remote.length > 0) throw takesNoArguments(command, remote);
+  const name = validateFleetName(values.name, source);
   switch (command) {
     case 'up': {
-      const arch = validateArch(values.arch ?? 'arm64', source);
+      const arch = validateArch(String(values.arch), source);
       const nodes = validateNodeCount(
-        parseWholeNumber(values.nodes, DEFAULT_NODE_COUNT, '--nodes', source),
+        parseWholeNumber(String(values.nodes), '--nodes', source),
         arch,
         source,
       );
-      const base = values['port-base'];
       const portBase =
-        base === undefined
+        values.portBase === undefined
           ? undefined
-          : validatePortBase(parseWholeNumber(base, NaN, '--port-base', source), source);
+          : validatePortBase(parseWholeNumber(values.portBase, '--port-base', source), source);
       return { command: 'up', name, nodes, arch, ...(portBase === undefined ? {} : { portBase }) };
     }
     case 'down':
       return { command: 'down', name };
     case 'status':
       return { command: 'status', name, json: values.json === true };
-    default: {
-      const [node, ...extra] = rest;
-      if (node === undefined || extra.length > 0) {
-        throw new ConfigError(
-          source,
-          '<node>',
-          node,
-          'Name exactly one node, e.g. `edge-fleet ssh 1` (a command goes after --).',
-        );
-      }
-      return { command: 'ssh', name, node, remote };
-    }
+    case 'ssh':
+      return { command: 'ssh', name, node: line.node!, remote };
   }
 }
 
+/** Commander's mistakes in edge-fleet's words: which command, and what it takes instead. */
+function describeFleetError(error: CommanderError, program: Command, own: readonly string[]): ConfigError {
+  // program.args starts with the command commander dispatched to, if it got that far.
+  const active = program.commands.find((command) => command.name() === program.args[0]);
+  const name = active?.name();
+  const source = name ? `edge-fleet ${name}` : 'edge-fleet';
+  const flag = /'(--[^'= ]+)/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'commander.unknownCommand': {
+      const names = program.commands.map((command) => command.name()).join(', ');
+      return new ConfigError(source, 'command', program.args[0], `Use one of: ${names} (see --help).`);
+    }
+    case 'commander.unknownOption': {
+      const isFleetOption = program.commands.some((command) => command.options.some((o) => o.long === flag));
+      if (!isFleetOption) break;
+      const fix = name
+        ? `${name} does not take ${flag}; see --help.`
+        : 'Options follow the command: edge-fleet <command> [options]; see --help.';
+      return new ConfigError(source, 'arguments', own.join(' '), fix);
+    }
+    case 'commander.missingArgument':
+    case 'commander.excessArguments':
+      if (name === 'ssh') {
+        const fix = 'Name exactly one node, e.g. `edge-fleet ssh 1` (a command goes after --).';
+        return new ConfigError(source, '<node>', active?.args[0], fix);
+      }
+      if (active) return takesNoArguments(active.name(), active.args);
+  }
+  const words = `${describeUsageError(error)}. See edge-fleet --help.`;
+  return new ConfigError(source, 'arguments', own.join(' '), words);
+}
+
+function takesNoArguments(command: string, args: readonly string[]): ConfigError {
+  return new ConfigError(
+    `edge-fleet ${command}`,
+    'arguments',
+    args.join(' '),
+    `${command} takes no positional arguments.`,
+  );
+}
+
 /** `Number('')` is 0 and `Number('2.5')` is 2.5: only plain digits count as a whole number. */
-function parseWholeNumber(
-  text: string | undefined,
-  fallback: number,
-  option: string,
-  source: string,
-): number {
-  if (text === undefined) return fallback;
+function parseWholeNumber(text: string, option: string, source: string): number {
   if (/^\d+$/.test(text.trim())) return Number(text.trim());
   throw new ConfigError(source, option, text, `${option} takes a whole number; see --help.`);
 }

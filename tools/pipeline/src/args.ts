@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { ConfigError } from '@edgeship/edge-common';
+import { createProgram, formatHelp, parseProgram } from '@edgeship/edge-common/cli';
 
 export interface PipelineArgs {
   help: boolean;
@@ -11,13 +12,15 @@ export interface PipelineArgs {
   json: boolean;
 }
 
-export const HELP_TEXT = `edgeship pipeline: the stages of pipelines/stages.yml, run here as CI runs them
-
-Usage:
-  npm run pipeline -- [--base REV] [--head REV] [--all] [--stages a,b] [--inventory FILE] [--json]
-  node --import tsx tools/pipeline/src/cli.ts [same flags]   (skips npm run's set-up step)
-npm run pipeline first runs tools/scripts/setup.mjs (prerequisites, npm ci when the lockfile changed).
-Works on the Nx workspace of the current directory (the nearest folder with nx.json).
+// The defaults of --base, --head and --inventory are only named here: scope.ts and inventory.ts own them.
+function createPipelineProgram(): Command {
+  return createProgram(
+    'npm run pipeline',
+    '[-- options]',
+    `The stages of pipelines/stages.yml, run here as CI runs them.
+Works on the Nx workspace of the current directory (the nearest folder with nx.json). npm run pipeline first \
+runs tools/scripts/setup.mjs (prerequisites, npm ci when the lockfile changed); \
+node --import tsx tools/pipeline/src/cli.ts [options] skips that step.
 
 Stages, in order: format, lock, test, bundle, image, release, deploy (every stage of
 pipelines/stages.yml, main-only ones included: this is the local fleet and registry).
@@ -28,51 +31,45 @@ Decides once what is affected, then makes one nx call per stage that has work:
   nx run-many --all -t <stage>                            (--all, or when the base commit does not exist)
 Prints a progress line per stage and a summary table (stage, tasks, cache hits, executed, duration,
 status); stops at the first failing stage, names it and exits 1.
+Environment: NX_BASE, NX_HEAD, EDGESHIP_INVENTORY, CI.`,
+  )
+    .option(
+      '--base <REV>',
+      'base commit for nx affected. A base that is not a commit in this repository falls back to a full ' +
+        'run, and says so (default: $NX_BASE, else nx.json defaultBase, else "main")',
+    )
+    .option(
+      '--head <REV>',
+      'head commit (default: $NX_HEAD; without one, nx affected also counts uncommitted and untracked files)',
+    )
+    .option('--all', 'every project: nx run-many --all')
+    .option(
+      '--stages <a,b>',
+      'run only these stages (kept in pipeline order), e.g. --stages format,lock,test (default: every stage)',
+    )
+    .option(
+      '--inventory <FILE>',
+      'Ansible inventory for the deploy stage. A deploy stage without an inventory is refused before ' +
+        'anything runs (with CI=true always: CI never falls back to the local fleet) (default: ' +
+        "$EDGESHIP_INVENTORY; locally, without either, the local fleet's .edgeship/fleet/default/inventory.yml, " +
+        'which must exist)',
+    )
+    .option(
+      '--json',
+      "no Nx output; progress on stderr, the summary as one JSON document on stdout (npm run -s pipeline -- --json keeps npm's own lines off stdout)",
+    );
+}
 
-Options:
-  --base REV        base commit for nx affected (default: $NX_BASE, else nx.json defaultBase "main").
-                    A base that is not a commit in this repository falls back to a full run, and says so.
-  --head REV        head commit (default: $NX_HEAD; without one, nx affected also counts uncommitted
-                    and untracked files).
-  --all             every project: nx run-many --all.
-  --stages a,b      run only these stages (kept in pipeline order), e.g. --stages format,lock,test.
-  --inventory FILE  Ansible inventory for the deploy stage (default: $EDGESHIP_INVENTORY; locally, without
-                    either, the local fleet's .edgeship/fleet/default/inventory.yml, which must exist).
-                    A deploy stage without an inventory is refused before anything runs (with CI=true
-                    always: CI never falls back to the local fleet).
-  --json            no Nx output; progress on stderr, the summary as one JSON document on stdout
-                    (npm run -s pipeline -- --json keeps npm's own lines off stdout).
-  -h, --help        this text.
-
-Environment: NX_BASE, NX_HEAD, EDGESHIP_INVENTORY, CI.`;
+export const HELP_TEXT = formatHelp(createPipelineProgram());
 
 /** Turns argv (without node and script) into options; a mistake is a ConfigError naming the fix. */
 export function parsePipelineArgs(argv: readonly string[]): PipelineArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        base: { type: 'string' },
-        head: { type: 'string' },
-        all: { type: 'boolean' },
-        stages: { type: 'string' },
-        inventory: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(
-      'pipeline',
-      'arguments',
-      argv.join(' '),
-      `${(error as Error).message}. See --help.`,
-    );
-  }
-  const { values } = parsed;
+  const { help, values } = parseProgram<Partial<Omit<PipelineArgs, 'help' | 'stages'>> & { stages?: string }>(
+    createPipelineProgram(),
+    argv,
+    'pipeline',
+    'See --help.',
+  );
   for (const flag of ['base', 'head', 'inventory'] as const) {
     if (values[flag] === '')
       throw new ConfigError('pipeline', `--${flag}`, '', 'Give a value or leave the flag out.');
@@ -98,7 +95,7 @@ export function parsePipelineArgs(argv: readonly string[]): PipelineArgs {
     );
   }
   return {
-    help: values.help ?? false,
+    help,
     all: values.all ?? false,
     base: values.base,
     head: values.head,
