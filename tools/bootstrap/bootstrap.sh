@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts what the edgeship targets need (see /work/shared/ENVIRONMENT.md).
+# Installs and starts what the edgeship targets need on a Debian 12 machine (tools/bootstrap/README.md lists each
+# component, its check and how it is installed).
 # Every component is probed first, so a run on a ready machine only reads state and takes well under a second.
 set -euo pipefail
 
@@ -93,7 +94,7 @@ probe_registry() {
 # --- hints: the command that gets a missing component ----------------------------------------------
 hint_package() { echo "apt-get install -y ${1%%:*}"; }
 hint_arm64-apt() { echo "dpkg --add-architecture arm64 && apt-get update"; }
-hint_buildx() { echo "add the trixie suite with a low pin (ENVIRONMENT.md), then apt-get install -y -t trixie docker-buildx"; }
+hint_buildx() { echo "add the trixie suite pinned at priority 100 ($TRIXIE_SOURCES, $TRIXIE_PIN), then apt-get install -y -t trixie docker-buildx"; }
 hint_cosign() { echo "apt-get download cosign/trixie && dpkg-deb -x cosign_*.deb x && install -m 0755 x/usr/bin/cosign /usr/local/bin/"; }
 hint_binfmt() { echo "mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; update-binfmts --enable qemu-aarch64"; }
 hint_dockerd() {
