@@ -41,6 +41,18 @@ options:
 author: edgeship
 """
 
+EXAMPLES = r"""
+- name: Read the node and every service's state on it in one module run
+  edge_node_probe:
+    install_root: /opt/edgeship
+    services:
+      - {name: hello-edge, port: 8101}
+      - {name: telemetry-gateway, port: 8102}
+    podman: /usr/bin/podman   # empty: do not ask podman (it takes seconds)
+    history: 5
+  register: _edge_deploy_probe
+"""
+
 RETURN = r"""
 machine:
   description: Kernel architecture (C(uname -m)).
@@ -76,7 +88,7 @@ import subprocess
 import sys
 import urllib.request
 
-NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+NAME = re.compile(r"^[a-z][a-z0-9-]*\Z")  # \Z: $ would let a trailing newline into a path
 
 
 def sha1_of(path):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts what the edgeship targets need (see /work/shared/ENVIRONMENT.md).
+# Installs and starts what the edgeship targets need on a Debian 12 machine (tools/bootstrap/README.md lists each
+# component, its check and how it is installed).
 # Every component is probed first, so a run on a ready machine only reads state and takes well under a second.
 set -euo pipefail
 
@@ -28,14 +29,15 @@ EOF
 # the controller's end of the delta transfer to nodes (ansible.posix.synchronize); openssh-server lets the
 # remote-builder test reach a second docker engine over ssh on loopback, as a real ARM64 builder is reached
 # (its package starts no daemon here: no init system; the test runs its own sshd on 127.0.0.1); chromium
-# renders the HTML reports in headless mode for their tests (Debian's build, driven over its DevTools pipe).
+# renders the HTML reports in headless mode for their tests (Debian's build, driven over its DevTools pipe);
+# python3-pytest runs the unit tests of the playbooks' Python modules with the Python Debian's ansible uses.
 PACKAGES=(docker.io:dockerd qemu-user-static:qemu-aarch64-static binfmt-support:update-binfmts
   ansible:ansible-playbook ansible-lint:ansible-lint yamllint:yamllint docker-registry:docker-registry
   skopeo:skopeo debootstrap:debootstrap binutils-aarch64-linux-gnu:aarch64-linux-gnu-strip zstd:zstd
   openssh-client:ssh-keygen libc6-arm64-cross:/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1
   libstdc++6-arm64-cross:/usr/aarch64-linux-gnu/lib/libstdc++.so.6
   libgcc-s1-arm64-cross:/usr/aarch64-linux-gnu/lib/libgcc_s.so.1
-  systemd:systemd-socket-activate rsync:rsync openssh-server:/usr/sbin/sshd chromium:chromium)
+  systemd:systemd-socket-activate rsync:rsync openssh-server:/usr/sbin/sshd chromium:chromium python3-pytest:pytest-3)
 # Order matters on a fresh machine: binfmt before dockerd, whose BuildKit lists the platforms it can emulate.
 COMPONENTS=(arm64-apt buildx cosign binfmt dockerd buildx-arm64 registry)
 
@@ -92,7 +94,7 @@ probe_registry() {
 # --- hints: the command that gets a missing component ----------------------------------------------
 hint_package() { echo "apt-get install -y ${1%%:*}"; }
 hint_arm64-apt() { echo "dpkg --add-architecture arm64 && apt-get update"; }
-hint_buildx() { echo "add the trixie suite with a low pin (ENVIRONMENT.md), then apt-get install -y -t trixie docker-buildx"; }
+hint_buildx() { echo "add the trixie suite pinned at priority 100 ($TRIXIE_SOURCES, $TRIXIE_PIN), then apt-get install -y -t trixie docker-buildx"; }
 hint_cosign() { echo "apt-get download cosign/trixie && dpkg-deb -x cosign_*.deb x && install -m 0755 x/usr/bin/cosign /usr/local/bin/"; }
 hint_binfmt() { echo "mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; update-binfmts --enable qemu-aarch64"; }
 hint_dockerd() {

@@ -30,6 +30,7 @@ const components = [
   'rsync',
   'openssh-server',
   'chromium',
+  'python3-pytest',
   'apt architecture arm64',
   'docker-buildx',
   'cosign',

@@ -41,6 +41,20 @@ options:
 author: edgeship
 """
 
+EXAMPLES = r"""
+- name: Inspect the artifact on the controller and compare it with the build record
+  edge_artifact_info:
+    path: dist/hello-edge/bin/hello-edge-linux-arm64
+    kind: binary
+    expect:
+      service: hello-edge
+      node: edge1
+      arch: arm64
+      sha256: "{{ build_record_sha256 }}"
+  delegate_to: localhost
+  register: _edge_service_artifact
+"""
+
 RETURN = r"""
 arch:
   description: OCI architecture name (arm64, amd64, ...) or C(unknown).

@@ -60,6 +60,20 @@ options:
 author: edgeship
 """
 
+EXAMPLES = r"""
+- name: Pass the health gate and record the switch in the node's history
+  edge_health_gate:
+    url: http://127.0.0.1:8101
+    version: 1.2.0
+    unit: edgeship-hello-edge.service
+    timeout: 60
+    interval: 2
+    stability_window: 10
+    history_file: /opt/edgeship/hello-edge/history.jsonl
+    history: {action: deploy, by: ci@runner, from: 1.1.0-0123456789ab, to: 1.2.0-ba9876543210}
+  register: _edge_service_gate
+"""
+
 RETURN = r"""
 version:
   description: What /version answered last.

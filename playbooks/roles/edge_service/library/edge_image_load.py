@@ -10,6 +10,9 @@ command-module runs of 130 KB each, which kept a registry-pull update above 1 Mi
 DOCUMENTATION = r"""
 module: edge_image_load
 short_description: Loads or pulls an edgeship release image into podman and checks its ID
+description:
+  - Loads C(archive) (or pulls C(reference)) unless podman already holds C(image_id), checks podman's ID of it
+    against C(image_id) and tags it with the release.
 options:
   podman: {description: The podman binary., type: str, default: /usr/bin/podman}
   image_id: {description: The image ID (config digest) the verified archive or signed manifest names., type: str, required: true}
@@ -18,6 +21,22 @@ options:
   tls_verify: {description: Verify the registry's TLS certificate., type: bool, default: true}
   tag: {description: Tag the image gets (its release)., type: str, required: true}
 author: edgeship
+"""
+
+EXAMPLES = r"""
+- name: Load the release's image archive into podman, check its ID and tag it
+  edge_image_load:
+    podman: /usr/bin/podman
+    image_id: sha256:4c1a...   # the config digest edge_artifact_info read from the archive
+    archive: /opt/edgeship/hello-edge/releases/1.2.0-ba9876543210/image.tar
+    tag: localhost/edgeship/hello-edge:1.2.0-ba9876543210
+
+- name: Pull the released image by digest instead
+  edge_image_load:
+    image_id: sha256:4c1a...
+    reference: registry.example:5000/hello-edge@sha256:9f2e...
+    tls_verify: true
+    tag: localhost/edgeship/hello-edge:1.2.0-ba9876543210
 """
 
 RETURN = r"""

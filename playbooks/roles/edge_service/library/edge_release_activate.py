@@ -11,6 +11,9 @@ files, hand the port to the socket unit, swap the `current` symlink atomically, 
 DOCUMENTATION = r"""
 module: edge_release_activate
 short_description: Swaps the current symlink and (re)starts an edgeship unit
+description:
+  - Writes the release's environment file, reloads systemd, hands the port to the socket unit, swaps the
+    C(current) symlink by one rename and (re)starts the unit, in that order, in one module run.
 options:
   link: {description: The C(current) symlink., type: path, required: true}
   release_dir: {description: Release it must point to., type: path, required: true}
@@ -25,6 +28,20 @@ options:
     default: ''
   environment: {description: Content of C(environment_file) (systemd EnvironmentFile syntax)., type: str, default: ''}
 author: edgeship
+"""
+
+EXAMPLES = r"""
+- name: Switch to the release and restart the unit (binary delivery, new socket unit)
+  edge_release_activate:
+    link: /opt/edgeship/hello-edge/current
+    release_dir: /opt/edgeship/hello-edge/releases/1.2.0-ba9876543210
+    unit: edgeship-hello-edge.service
+    socket: edgeship-hello-edge.socket
+    daemon_reload: true
+    hand_over_port: true
+    restart: true
+    environment_file: service.env
+    environment: "LOG_LEVEL=\"info\"\n"
 """
 
 RETURN = r"""

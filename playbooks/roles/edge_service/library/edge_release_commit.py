@@ -30,6 +30,18 @@ options:
 author: edgeship
 """
 
+EXAMPLES = r"""
+- name: Verify the staged artifact and move the release into place
+  edge_release_commit:
+    staging: /opt/edgeship/hello-edge/releases/.staging-1.2.0-ba9876543210
+    release_dir: /opt/edgeship/hello-edge/releases/1.2.0-ba9876543210
+    file: hello-edge
+    sha256: ba9876543210...   # the build record's, 64 hex digits
+    mode: "0755"
+    environment: {EDGESHIP_SERVICE: hello-edge, EDGESHIP_VERSION: 1.2.0}
+  register: _edge_service_commit
+"""
+
 RETURN = r"""
 verified: {description: Whether the staged artifact matched and the release was moved into place., type: bool}
 sha256: {description: sha256 of the staged artifact., type: str}

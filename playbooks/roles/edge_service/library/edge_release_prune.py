@@ -9,10 +9,21 @@ Only directories directly inside C(releases_dir) are removed, so a wrong path ca
 DOCUMENTATION = r"""
 module: edge_release_prune
 short_description: Removes old releases and cut-off staging directories of an edgeship service
+description:
+  - Removes the given directories; each must lie directly inside C(releases_dir) and not be a symlink.
 options:
   releases_dir: {description: The service's releases directory., type: path, required: true}
   paths: {description: Directories inside it to remove., type: list, default: []}
 author: edgeship
+"""
+
+EXAMPLES = r"""
+- name: Remove an old release and a cut-off upload
+  edge_release_prune:
+    releases_dir: /opt/edgeship/hello-edge/releases
+    paths:
+      - /opt/edgeship/hello-edge/releases/1.0.0-0123456789ab
+      - /opt/edgeship/hello-edge/releases/.staging-1.2.0-ba9876543210
 """
 
 RETURN = r"""

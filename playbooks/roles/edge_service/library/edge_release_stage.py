@@ -25,6 +25,17 @@ options:
 author: edgeship
 """
 
+EXAMPLES = r"""
+- name: Check a kept release, or stage the new one seeded with the current executable as delta basis
+  edge_release_stage:
+    releases_dir: /opt/edgeship/hello-edge/releases
+    release: 1.2.0-ba9876543210
+    file: hello-edge
+    sha256: ba9876543210...   # the build record's, 64 hex digits
+    basis: /opt/edgeship/hello-edge/releases/1.1.0-0123456789ab/hello-edge
+  register: _edge_service_staged
+"""
+
 RETURN = r"""
 exists: {description: Whether the release was already on the node., type: bool}
 matches: {description: Whether an existing release's artifact has the expected sha256., type: bool}
