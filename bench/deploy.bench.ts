@@ -3,8 +3,8 @@
  * - wall time of deploying a new hello-edge release (a one-line change) to 1, 2 and 4 emulated arm64
  *   nodes with the default rollout (one canary node, then the rest at once);
  * - bytes each node received for a one-line change, per delivery mode: binary (the single executable,
- *   arm64 nodes) and container on an amd64 node (podman cannot run on emulated arm64 nodes, see
- *   shared/ENVIRONMENT.md): the OCI archive over SSH, and the signed image pulled by digest from a registry;
+ *   arm64 nodes) and container on an amd64 node (podman cannot run containers inside the
+ *   emulated arm64 nodes): the OCI archive over SSH, and the signed image pulled by digest from a registry;
  * - what a client asking the node every 100 ms saw during each upgrade (failed requests, longest outage).
  * Run: node --import tsx bench/deploy.bench.ts [--skip-binary] [--skip-container]
  * Writes bench/results/deploy.json and bench/results/deploy.md (figures of a skipped part are kept).
