@@ -5,6 +5,7 @@ import { logger } from '../../lib/logger';
 import { resolveProjectRoot } from '../../lib/project';
 import { runCommand } from '../../lib/run-command';
 import { findSpecFiles, nodeTestArgs } from './lib/find-spec-files';
+import { testEnvironment } from './lib/test-environment';
 import type { TestExecutorOptions } from './schema';
 
 export default async function testExecutor(
@@ -20,8 +21,9 @@ export default async function testExecutor(
       return { success: false };
     }
     logger.step(`${projectRoot}: ${files.length} spec file(s)`);
-    const result = await runCommand(process.execPath, nodeTestArgs(files), {
+    const result = await runCommand(process.execPath, nodeTestArgs(files, options.concurrency), {
       cwd: context.root,
+      env: testEnvironment(),
       stream: true,
       check: false,
     });
