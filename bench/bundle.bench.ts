@@ -18,12 +18,12 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SEA_ARCHS, type SeaArch } from '../tools/edge-plugin/src/executors/bundle/lib/arch';
-import { ensureRuntime } from '../tools/edge-plugin/src/executors/bundle/lib/fetch-runtime';
-import { resolveCacheRoot } from '../tools/edge-plugin/src/executors/bundle/lib/runtime-cache';
-import { readPinnedRuntime } from '../tools/edge-plugin/src/executors/bundle/lib/runtime-version';
-import { startExecutable } from '../tools/edge-plugin/src/executors/bundle/test/run-executable';
-import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
+import { SEA_ARCHS, type SeaArch } from '@edgeship/edge-plugin/executors/bundle/lib/arch';
+import { ensureRuntime } from '@edgeship/edge-plugin/executors/bundle/lib/fetch-runtime';
+import { resolveCacheRoot } from '@edgeship/edge-plugin/executors/bundle/lib/runtime-cache';
+import { readPinnedRuntime } from '@edgeship/edge-plugin/executors/bundle/lib/runtime-version';
+import { startExecutable } from '@edgeship/edge-plugin/executors/bundle/test/run-executable';
+import { runCommand } from '@edgeship/edge-common';
 
 const SOURCE_ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');

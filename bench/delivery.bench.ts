@@ -17,18 +17,16 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fleetDown, fleetUp, type FleetInventory, type InventoryHost } from '../tools/edge-fleet/src/index';
-import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
-import { reportError } from '../tools/edge-plugin/src/lib/errors';
-import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
-import type { DeployExecutorOptions } from '../tools/edge-plugin/src/executors/deploy/schema';
-import { runDeployBatch } from '../tools/edge-plugin/src/executors/deploy/test/deploy-batch';
-import { execOnNode, readReceivedBytes } from '../tools/edge-plugin/src/executors/deploy/test/fleet-helpers';
+import { fleetDown, fleetUp, type FleetInventory, type InventoryHost } from '@edgeship/edge-fleet';
+import { testFleetName, commitAll, copyWorkspaceToThrowawayRepo } from '@edgeship/edge-common/testing';
+import { reportError, runCommand } from '@edgeship/edge-common';
+import type { DeployExecutorOptions } from '@edgeship/edge-plugin/executors/deploy/schema';
+import { runDeployBatch } from '@edgeship/edge-plugin/executors/deploy/test/deploy-batch';
+import { execOnNode, readReceivedBytes } from '@edgeship/edge-plugin/executors/deploy/test/fleet-helpers';
 import {
   copyBuiltExecutable,
   writeReleaseVariant,
-} from '../tools/edge-plugin/src/executors/deploy/test/release-variants';
-import { commitAll, copyWorkspaceToThrowawayRepo } from '../tools/edge-plugin/src/testing/workspace-copy';
+} from '@edgeship/edge-plugin/executors/deploy/test/release-variants';
 
 const WORKSPACE_ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');

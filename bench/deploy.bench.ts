@@ -19,21 +19,23 @@ import {
   readFleetGateway,
   type FleetArch,
   type FleetInventory,
-} from '../tools/edge-fleet/src/index';
-import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
-import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
-import deployExecutor from '../tools/edge-plugin/src/executors/deploy/deploy.impl';
-import { contextFor, readReport } from '../tools/edge-plugin/src/executors/deploy/test/fleet-helpers';
-import { writeReleaseVariant } from '../tools/edge-plugin/src/executors/deploy/test/release-variants';
-import { commitAll, copyWorkspaceToThrowawayRepo } from '../tools/edge-plugin/src/testing/workspace-copy';
-import { startHammer, type HammerFigures } from '../tools/edge-plugin/src/testing/request-hammer';
-import { captureOutput } from '../tools/edge-plugin/src/testing/capture-output';
-import { executorContext } from '../tools/edge-plugin/src/testing/executor-context';
-import releaseExecutor from '../tools/edge-plugin/src/executors/release/release.impl';
+} from '@edgeship/edge-fleet';
 import {
+  testFleetName,
+  commitAll,
+  copyWorkspaceToThrowawayRepo,
+  startHammer,
+  type HammerFigures,
+  captureOutput,
+  executorContext,
   startRegistry,
   type TestRegistry,
-} from '../tools/edge-plugin/src/executors/release/test/registry-fixture';
+} from '@edgeship/edge-common/testing';
+import { runCommand } from '@edgeship/edge-common';
+import deployExecutor from '@edgeship/edge-plugin/executors/deploy/deploy.impl';
+import { contextFor, readReport } from '@edgeship/edge-plugin/executors/deploy/test/fleet-helpers';
+import { writeReleaseVariant } from '@edgeship/edge-plugin/executors/deploy/test/release-variants';
+import releaseExecutor from '@edgeship/edge-plugin/executors/release/release.impl';
 
 const WORKSPACE_ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');

@@ -8,11 +8,11 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
-import { fleetDown, fleetUp } from '../tools/edge-fleet/src/index';
-import type { FleetArch } from '../tools/edge-fleet/src/names';
-import { ensureNodeImage } from '../tools/edge-fleet/src/node-image';
-import { describeNodeImage, ROOTFS_CACHE_DIR } from '../tools/edge-fleet/src/node-image-spec';
+import { runCommand } from '@edgeship/edge-common';
+import { fleetDown, fleetUp } from '@edgeship/edge-fleet';
+import type { FleetArch } from '@edgeship/edge-fleet/names';
+import { ensureNodeImage } from '@edgeship/edge-fleet/node-image';
+import { describeNodeImage, ROOTFS_CACHE_DIR } from '@edgeship/edge-fleet/node-image-spec';
 
 interface ImageFigures {
   arch: FleetArch;

@@ -17,18 +17,12 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fleetDown, fleetUp, type InventoryHost } from '../tools/edge-fleet/src/index';
-import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
-import {
-  FRAMEWORKS,
-  type Framework,
-} from '../tools/edge-plugin/src/generators/service/lib/normalize-options';
-import { formatBytes } from '../tools/edge-plugin/src/lib/format-bytes';
-import { reportError } from '../tools/edge-plugin/src/lib/errors';
-import { isHealthy } from '../tools/edge-plugin/src/lib/is-healthy';
-import { logger } from '../tools/edge-plugin/src/lib/logger';
-import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
-import { copyWorkspaceToThrowawayRepo } from '../tools/edge-plugin/src/testing/workspace-copy';
+import { fleetDown, fleetUp, type InventoryHost } from '@edgeship/edge-fleet';
+import { testFleetName, copyWorkspaceToThrowawayRepo } from '@edgeship/edge-common/testing';
+import { FRAMEWORKS, type Framework } from '@edgeship/edge-plugin/generators/service/lib/normalize-options';
+import { formatBytes } from '@edgeship/edge-plugin/lib/format-bytes';
+import { reportError, logger, runCommand } from '@edgeship/edge-common';
+import { isHealthy } from '@edgeship/edge-plugin/lib/is-healthy';
 
 const RESULTS = join(__dirname, 'results');
 

@@ -14,14 +14,14 @@ import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import imageExecutor from '../tools/edge-plugin/src/executors/image/image.impl';
-import { removeImageTag } from '../tools/edge-plugin/src/executors/image/lib/docker-engine';
+import imageExecutor from '@edgeship/edge-plugin/executors/image/image.impl';
+import { removeImageTag } from '@edgeship/edge-plugin/executors/image/lib/docker-engine';
 import {
   readImageRecord,
   type PlatformImageRecord,
-} from '../tools/edge-plugin/src/executors/image/lib/image-record';
-import { runCommand } from '../tools/edge-plugin/src/lib/run-command';
-import { executorContext } from '../tools/edge-plugin/src/testing/executor-context';
+} from '@edgeship/edge-plugin/executors/image/lib/image-record';
+import { runCommand } from '@edgeship/edge-common';
+import { executorContext } from '@edgeship/edge-common/testing';
 import { buildConventionalImage, ensureConventionalRootfs } from './lib/conventional-image';
 import { measureEngineImage, type LayerSize } from './lib/image-sizes';
 

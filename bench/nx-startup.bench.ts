@@ -17,13 +17,8 @@ import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } 
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { reportError } from '../tools/edge-plugin/src/lib/errors';
-import { logger } from '../tools/edge-plugin/src/lib/logger';
-import {
-  commitAll,
-  copyWorkspaceToThrowawayRepo,
-  git,
-} from '../tools/edge-plugin/src/testing/workspace-copy';
+import { reportError, logger } from '@edgeship/edge-common';
+import { commitAll, copyWorkspaceToThrowawayRepo, git } from '@edgeship/edge-common/testing';
 
 const RESULTS = join(__dirname, 'results');
 const WORKSPACE = join(__dirname, '..');

@@ -14,21 +14,16 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from '
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fleetDown, fleetUp } from '../tools/edge-fleet/src/index';
-import { testFleetName } from '../tools/edge-fleet/test/test-fleet-name';
-import { reportError } from '../tools/edge-plugin/src/lib/errors';
-import { logger } from '../tools/edge-plugin/src/lib/logger';
+import { fleetDown, fleetUp } from '@edgeship/edge-fleet';
 import {
+  testFleetName,
   commitAll,
   copyWorkspaceToThrowawayRepo,
   git,
-} from '../tools/edge-plugin/src/testing/workspace-copy';
-import {
-  readPipelineReport,
-  runPipelineCli,
-  startThrowawayRegistry,
-  type PipelineReport,
-} from '../pipelines/test/pipeline-harness';
+  startRegistry,
+} from '@edgeship/edge-common/testing';
+import { reportError, logger } from '@edgeship/edge-common';
+import { readPipelineReport, runPipelineCli, type PipelineReport } from '../pipelines/test/pipeline-harness';
 
 const RESULTS = join(__dirname, 'results');
 const CHANGED_SERVICE = 'hello-edge';
@@ -77,13 +72,13 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const root = copyWorkspaceToThrowawayRepo();
   const fleetName = testFleetName('pipe-bench', root);
-  const registry = await startThrowawayRegistry(join(root, '.edgeship', 'registry'));
+  const registry = await startRegistry({ dir: join(root, '.edgeship', 'registry'), deletes: true });
   const scenarios: Scenario[] = [];
   try {
     const fleetStarted = Date.now();
     const fleet = await fleetUp({ name: fleetName, nodes, arch: values.arch, workspaceRoot: root });
     const fleetSeconds = (Date.now() - fleetStarted) / 1000;
-    const env = { EDGESHIP_REGISTRY: registry.address };
+    const env = { EDGESHIP_REGISTRY: registry.host };
     const measure = (name: string, args: string[]) => {
       logger.step(`${name}: npm run pipeline -- ${args.join(' ')}`);
       const run = runPipelineCli(root, [...args, '--inventory', fleet.inventoryPath, '--json'], env);

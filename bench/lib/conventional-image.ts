@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 
 const ROOTFS_CACHE = '/var/cache/edgeship/bench/conventional-bookworm-minbase-nodejs-arm64.tar';
 

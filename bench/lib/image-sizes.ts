@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 
 export interface LayerSize {
   createdBy: string;

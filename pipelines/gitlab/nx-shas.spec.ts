@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
-import { WORKSPACE_ROOT } from '../../tools/edge-plugin/src/testing/workspace-copy';
+import { runCommand } from '@edgeship/edge-common';
+import { WORKSPACE_ROOT } from '@edgeship/edge-common/testing';
 import { chooseShas, EMPTY_TREE, readLastSuccessfulSha, type ShaProbes } from './nx-shas';
 
 // Real git for the commit and merge-base answers; only the GitLab API answer is given by the test.

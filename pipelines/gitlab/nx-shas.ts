@@ -7,8 +7,7 @@
  * empty tree as base: every file then counts as changed, so `nx affected` is a full run, and says why.
  * Run: node --import tsx pipelines/gitlab/nx-shas.ts > nx-shas.env
  */
-import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
-import { reportError } from '../../tools/edge-plugin/src/lib/errors';
+import { runCommand, reportError } from '@edgeship/edge-common';
 
 /** git's well-known empty tree: diffing against it lists every tracked file. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { readPipelineDefinition } from '../../tools/pipeline/src/stages';
+import { readPipelineDefinition } from '@edgeship/pipeline/stages';
 
 // What the CI-file specs share: the CI files as CI reads them (parsed YAML), and the commands
 // pipelines/stages.yml says they must run.

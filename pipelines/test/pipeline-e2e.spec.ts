@@ -13,11 +13,16 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fleetDown, fleetUp, type FleetUpResult } from '../../tools/edge-fleet/src/index';
-import { testFleetName } from '../../tools/edge-fleet/test/test-fleet-name';
-import type { BuildRecord } from '../../tools/edge-plugin/src/lib/build-record';
-import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
-import { commitAll, copyWorkspaceToThrowawayRepo } from '../../tools/edge-plugin/src/testing/workspace-copy';
+import { fleetDown, fleetUp, type FleetUpResult } from '@edgeship/edge-fleet';
+import {
+  testFleetName,
+  commitAll,
+  copyWorkspaceToThrowawayRepo,
+  startRegistry,
+  type TestRegistry,
+} from '@edgeship/edge-common/testing';
+import type { BuildRecord } from '@edgeship/edge-plugin/lib/build-record';
+import { runCommand } from '@edgeship/edge-common';
 import {
   fetchJson,
   listAffectedProjects,
@@ -25,10 +30,8 @@ import {
   readPublishedPorts,
   runNx,
   runPipelineCli,
-  startThrowawayRegistry,
   tasksOfOtherProjects,
   type PipelineReport,
-  type ThrowawayRegistry,
 } from './pipeline-harness';
 
 // Issue 7, point 4, on a throwaway history of this workspace, its own registry and a real fleet of
@@ -44,7 +47,7 @@ describe(
   () => {
     let root: string;
     let fleetName: string;
-    let registry: ThrowawayRegistry | undefined;
+    let registry: TestRegistry | undefined;
     let fleet: FleetUpResult | undefined;
     let affected: string[] = [];
     let report: PipelineReport | undefined;
@@ -52,7 +55,7 @@ describe(
     before(async () => {
       root = copyWorkspaceToThrowawayRepo();
       fleetName = testFleetName('pipe-e2e', root);
-      registry = await startThrowawayRegistry(join(root, '.edgeship', 'registry'));
+      registry = await startRegistry({ dir: join(root, '.edgeship', 'registry'), deletes: true });
       // The project key, password-protected, in place before the pipeline runs: with CI set (.ci/run) release
       // neither makes one nor takes one without a password; deploy verifies against its cosign.pub.
       const keyDir = join(root, '.edgeship', 'keys');
@@ -113,7 +116,7 @@ describe(
       const run = runPipelineCli(
         root,
         ['--base', 'HEAD~1', '--head', 'HEAD', '--inventory', fleet.inventoryPath, '--json'],
-        { EDGESHIP_REGISTRY: registry!.address, COSIGN_PASSWORD: KEY_PASSWORD },
+        { EDGESHIP_REGISTRY: registry!.host, COSIGN_PASSWORD: KEY_PASSWORD },
       );
       report = readPipelineReport(run);
       assert.equal(report.scope.kind, 'affected');

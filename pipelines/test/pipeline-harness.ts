@@ -1,8 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { findFreePort } from '../../tools/edge-plugin/src/testing/free-port';
 
 /** The --json report of tools/pipeline (see tools/pipeline/src/summary.ts). */
 export interface PipelineReport {
@@ -114,51 +113,4 @@ export async function fetchJson(url: string, timeoutMs = 5000): Promise<Record<s
 /** Tasks of projects other than the given ones (e.g. "hello-edge:bundle"). */
 export function tasksOfOtherProjects(tasks: readonly string[], projects: readonly string[]): string[] {
   return tasks.filter((task) => !projects.includes(task.slice(0, task.indexOf(':'))));
-}
-
-export interface ThrowawayRegistry {
-  address: string;
-  stop(): Promise<void>;
-}
-
-/**
- * A registry of its own (CNCF Distribution, as tools/bootstrap runs on 127.0.0.1:5000) on a free
- * loopback port with storage under dir: releases from a throwaway workspace never move the tags
- * of the real workspace's images in the shared registry.
- */
-export async function startThrowawayRegistry(dir: string): Promise<ThrowawayRegistry> {
-  const port = await findFreePort();
-  const address = `127.0.0.1:${port}`;
-  mkdirSync(dir, { recursive: true });
-  const config = join(dir, 'registry.yml');
-  writeFileSync(
-    config,
-    `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n` +
-      `  delete:\n    enabled: true\nhttp:\n  addr: ${address}\n`,
-  );
-  const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const isUp = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(1000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (isUp) break;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill();
-      throw new Error(`docker-registry did not answer on ${address}:\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    address,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill();
-      }),
-  };
 }

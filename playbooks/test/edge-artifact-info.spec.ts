@@ -14,9 +14,9 @@ import {
   describe as describeBlob,
   MEDIA_TYPES,
   type Descriptor,
-} from '../../tools/edge-plugin/src/executors/image/lib/oci-image';
-import { sha256Text } from '../../tools/edge-plugin/src/executors/image/lib/reproducible-tar';
-import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
+} from '@edgeship/edge-plugin/executors/image/lib/oci-image';
+import { sha256Text } from '@edgeship/edge-plugin/executors/image/lib/reproducible-tar';
+import { runCommand } from '@edgeship/edge-common';
 
 const LIBRARY = join(__dirname, '..', 'roles', 'edge_service', 'library');
 

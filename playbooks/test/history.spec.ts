@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../tools/edge-plugin/src/lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 
 const GATE = join(__dirname, '..', 'roles', 'edge_service', 'library', 'edge_health_gate.py');
 const PROBE = join(__dirname, '..', 'library', 'edge_node_probe.py');

@@ -5,16 +5,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBaseTarball } from '../edge-plugin/src/executors/image/lib/base-image';
+import { buildBaseTarball } from '@edgeship/edge-plugin/executors/image/lib/base-image';
 import {
   BASE_PINS_FILE,
   recordBasePins,
   type BasePin,
-} from '../edge-plugin/src/executors/image/lib/base-pins';
-import { computeBaseHash } from '../edge-plugin/src/executors/image/lib/base-rootfs';
-import { PLATFORMS } from '../edge-plugin/src/executors/image/lib/platforms';
-import { reportError } from '../edge-plugin/src/lib/errors';
-import { logger } from '../edge-plugin/src/lib/logger';
+} from '@edgeship/edge-plugin/executors/image/lib/base-pins';
+import { computeBaseHash } from '@edgeship/edge-plugin/executors/image/lib/base-rootfs';
+import { PLATFORMS } from '@edgeship/edge-plugin/executors/image/lib/platforms';
+import { reportError, logger } from '@edgeship/edge-common';
 
 async function main(args: string[]): Promise<number> {
   const pins: Record<string, BasePin> = {};

@@ -5,15 +5,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SEA_ARCHS, type SeaArch } from '../edge-plugin/src/executors/bundle/lib/arch';
-import { downloadRuntime } from '../edge-plugin/src/executors/bundle/lib/download-runtime';
-import { recordRuntimePins, type RuntimePin } from '../edge-plugin/src/executors/bundle/lib/runtime-pins';
+import { SEA_ARCHS, type SeaArch } from '@edgeship/edge-plugin/executors/bundle/lib/arch';
+import { downloadRuntime } from '@edgeship/edge-plugin/executors/bundle/lib/download-runtime';
+import { recordRuntimePins, type RuntimePin } from '@edgeship/edge-plugin/executors/bundle/lib/runtime-pins';
 import {
   parseRuntimeVersion,
   readPinnedRuntime,
-} from '../edge-plugin/src/executors/bundle/lib/runtime-version';
-import { reportError } from '../edge-plugin/src/lib/errors';
-import { logger } from '../edge-plugin/src/lib/logger';
+} from '@edgeship/edge-plugin/executors/bundle/lib/runtime-version';
+import { reportError, logger } from '@edgeship/edge-common';
 
 const workspaceRoot = resolve(__dirname, '..', '..');
 

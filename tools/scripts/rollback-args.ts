@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../edge-plugin/src/lib/errors';
-import type { RollbackExecutorOptions } from '../edge-plugin/src/executors/rollback/schema';
+import { ConfigError } from '@edgeship/edge-common';
+import type { RollbackExecutorOptions } from '@edgeship/edge-plugin/executors/rollback/schema';
 
 export interface RollbackCommandOptions extends RollbackExecutorOptions {
   help: boolean;

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../edge-plugin/src/lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 import { parseRollbackArgs } from './rollback-args';
 
 const workspaceRoot = resolve(__dirname, '..', '..');

@@ -2,10 +2,10 @@
 // planned from one read and switched in one Ansible run, without an Nx start-up: the rollback executor's own
 // functions, given every service at once as its batch implementation is by `nx run-many -t rollback`.
 import { resolve } from 'node:path';
-import { normalizeRollbackOptions } from '../edge-plugin/src/executors/rollback/lib/normalize-rollback-options';
-import { printRollback } from '../edge-plugin/src/executors/rollback/lib/print-rollback';
-import { runRollback } from '../edge-plugin/src/executors/rollback/lib/run-rollback';
-import { reportError } from '../edge-plugin/src/lib/errors';
+import { normalizeRollbackOptions } from '@edgeship/edge-plugin/executors/rollback/lib/normalize-rollback-options';
+import { printRollback } from '@edgeship/edge-plugin/executors/rollback/lib/print-rollback';
+import { runRollback } from '@edgeship/edge-plugin/executors/rollback/lib/run-rollback';
+import { reportError } from '@edgeship/edge-common';
 import { listServices } from './list-services';
 import { servicesContext } from './services-context';
 import { parseRollbackArgs, ROLLBACK_HELP, type RollbackCommandOptions } from './rollback-args';

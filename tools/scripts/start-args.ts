@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 
 export interface StartOptions {
   help: boolean;

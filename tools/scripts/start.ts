@@ -3,13 +3,11 @@
 // same report as a page, dist/deploy-report.html.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fleetUp } from '../edge-fleet/src';
-import type { DeployReport } from '../edge-plugin/src/executors/deploy/lib/print-summary';
-import { reportError } from '../edge-plugin/src/lib/errors';
-import { logger, timedStep } from '../edge-plugin/src/lib/logger';
-import { renderDeployHtml } from '../edge-plugin/src/lib/report-html/render-deploy-html';
-import { runCommand } from '../edge-plugin/src/lib/run-command';
-import { DEPLOY_DEPENDS_ON } from '../edge-plugin/src/plugins/plugin';
+import { fleetUp } from '@edgeship/edge-fleet';
+import type { DeployReport } from '@edgeship/edge-plugin/executors/deploy/lib/print-summary';
+import { reportError, logger, timedStep, runCommand } from '@edgeship/edge-common';
+import { renderDeployHtml } from '@edgeship/edge-plugin/lib/report-html/render-deploy-html';
+import { DEPLOY_DEPENDS_ON } from '@edgeship/edge-plugin/plugins/plugin';
 import { listServices } from './list-services';
 import { parseStartArgs, selectServices, START_HELP, type StartOptions } from './start-args';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../edge-plugin/src/lib/errors';
-import type { StatusExecutorOptions } from '../edge-plugin/src/executors/status/schema';
+import { ConfigError } from '@edgeship/edge-common';
+import type { StatusExecutorOptions } from '@edgeship/edge-plugin/executors/status/schema';
 
 export interface StatusCommandOptions extends StatusExecutorOptions {
   help: boolean;

@@ -2,11 +2,11 @@
 // without an Nx start-up: the status executor's own functions, given every service at once as its batch
 // implementation is by `nx run-many -t status`.
 import { resolve } from 'node:path';
-import { normalizeStatusOptions } from '../edge-plugin/src/executors/status/lib/normalize-status-options';
-import { printStatus } from '../edge-plugin/src/executors/status/lib/print-status';
-import { runStatus } from '../edge-plugin/src/executors/status/lib/run-status';
-import { writeStatusHtml } from '../edge-plugin/src/executors/status/lib/write-status-html';
-import { reportError } from '../edge-plugin/src/lib/errors';
+import { normalizeStatusOptions } from '@edgeship/edge-plugin/executors/status/lib/normalize-status-options';
+import { printStatus } from '@edgeship/edge-plugin/executors/status/lib/print-status';
+import { runStatus } from '@edgeship/edge-plugin/executors/status/lib/run-status';
+import { writeStatusHtml } from '@edgeship/edge-plugin/executors/status/lib/write-status-html';
+import { reportError } from '@edgeship/edge-common';
 import { listServices } from './list-services';
 import { servicesContext } from './services-context';
 import { selectServices } from './start-args';

@@ -2,7 +2,7 @@
 // reads one summary line. Unit specs run first; integration specs (docker, fleet, Ansible) after.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { findSpecFiles, nodeTestArgs } from '../edge-plugin/src/executors/test/lib/find-spec-files';
+import { findSpecFiles, nodeTestArgs } from '@edgeship/edge-plugin/executors/test/lib/find-spec-files';
 
 const workspaceRoot = join(__dirname, '..', '..');
 const filter = process.argv[2];

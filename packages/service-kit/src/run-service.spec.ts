@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { findFreePort } from './fixtures/socket-activated';
 import { waitFor } from './fixtures/test-helpers';
 import type { LogFields } from './logger';
 
@@ -105,15 +105,3 @@ test('serves on the socket systemd passes (socket activation), started by the fi
   assert.equal(listening?.socketActivated, true, stdout);
   assert.equal(listening?.port, port);
 });
-
-/** A port nothing listens on right now: bound to 0, read, released. */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

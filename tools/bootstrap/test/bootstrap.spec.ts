@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findFreePort } from '../../edge-plugin/src/testing/free-port';
+import { findFreePort } from '@edgeship/edge-common/testing';
 
 const script = resolve(__dirname, '..', 'bootstrap.sh');
 const isRoot = process.getuid?.() === 0;

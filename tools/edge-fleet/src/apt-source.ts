@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 
 export const DEBIAN_SOURCES_FILE = '/etc/apt/sources.list.d/debian.sources';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { HELP_TEXT, parseFleetArgs } from './args';
 
 describe('parseFleetArgs', () => {
@@ -19,6 +19,16 @@ describe('parseFleetArgs', () => {
         portBase: 30000,
       },
     );
+  });
+
+  it('takes up to 16 amd64 nodes (cheap) but only 8 emulated arm64 ones', () => {
+    assert.deepEqual(parseFleetArgs(['up', '--nodes', '16', '--arch', 'amd64']), {
+      command: 'up',
+      name: 'default',
+      nodes: 16,
+      arch: 'amd64',
+    });
+    assert.throws(() => parseFleetArgs(['up', '--nodes', '16']), /from 1 to 8 for arm64 nodes/);
   });
 
   it('reads down, status --json and ssh with a remote command', () => {
@@ -45,6 +55,7 @@ describe('parseFleetArgs', () => {
   const bad: [string[], RegExp][] = [
     [['up', '--nodes', '0'], /--nodes is 0\. Use a whole number from 1 to 8/],
     [['up', '--nodes', '9'], /--nodes is 9/],
+    [['up', '--nodes', '17', '--arch', 'amd64'], /--nodes is 17\. Use a whole number from 1 to 16 for amd64/],
     [['up', '--nodes', '2.5'], /--nodes is "2.5"/],
     [['up', '--nodes', ''], /--nodes is ""/],
     [['up', '--arch', 'riscv64'], /--arch is "riscv64"\. Use one of: arm64, amd64/],

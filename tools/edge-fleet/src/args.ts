@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import {
   DEFAULT_FLEET_NAME,
   DEFAULT_NODE_COUNT,
   FLEET_ARCHES,
-  MAX_NODES,
+  describeNodeLimits,
   validateArch,
   validateFleetName,
   validateNodeCount,
@@ -40,7 +40,7 @@ Commands:
   ssh     Open a root shell on a node (a number, or its container name), or run a command on it.
 
 Options:
-  --nodes N       number of nodes, 1..${MAX_NODES} (default ${DEFAULT_NODE_COUNT})
+  --nodes N       number of nodes, ${describeNodeLimits()} (default ${DEFAULT_NODE_COUNT})
   --arch A        ${FLEET_ARCHES.join(' or ')} (default arm64: genuine aarch64 through QEMU emulation, slow;
                   amd64 nodes run at native speed and carry podman for container delivery)
   --name F        fleet name (default "${DEFAULT_FLEET_NAME}"); objects are named edgeship-<F>-<n>
@@ -123,11 +123,12 @@ export function parseFleetArgs(argv: readonly string[]): FleetCommand {
 
   switch (command) {
     case 'up': {
+      const arch = validateArch(values.arch ?? 'arm64', source);
       const nodes = validateNodeCount(
         parseWholeNumber(values.nodes, DEFAULT_NODE_COUNT, '--nodes', source),
+        arch,
         source,
       );
-      const arch = validateArch(values.arch ?? 'arm64', source);
       const base = values['port-base'];
       const portBase =
         base === undefined

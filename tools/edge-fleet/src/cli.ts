@@ -1,5 +1,4 @@
-import { reportError } from '../../edge-plugin/src/lib/errors';
-import { logger } from '../../edge-plugin/src/lib/logger';
+import { reportError, logger } from '@edgeship/edge-common';
 import { HELP_TEXT, parseFleetArgs } from './args';
 import { fleetDown } from './fleet-down';
 import { fleetSsh } from './fleet-ssh';

@@ -1,9 +1,8 @@
 import { access, rm } from 'node:fs/promises';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { runCommand, fleetDirOf, resolveWorkspaceRoot } from '@edgeship/edge-common';
 import { checkOwnedBy, listFleetContainers, listFleetNetworks } from './docker';
 import { DEFAULT_FLEET_NAME, validateFleetName } from './names';
 import { checkDockerEngine } from './preflight';
-import { fleetDirOf, resolveWorkspaceRoot } from './workspace';
 
 export interface FleetDownResult {
   name: string;

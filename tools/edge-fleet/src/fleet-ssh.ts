@@ -1,12 +1,10 @@
 import { access } from 'node:fs/promises';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ConfigError, runCommand, privateKeyPathOf, resolveWorkspaceRoot } from '@edgeship/edge-common';
 import { listFleetContainers } from './docker';
 import { runInteractiveSsh } from './interactive';
 import { parseNodeRef } from './names';
 import { checkDockerEngine } from './preflight';
 import { sshArgs } from './ssh';
-import { privateKeyPathOf, resolveWorkspaceRoot } from './workspace';
 
 /** `ssh <node>`: a shell on the node as root, or one command; returns ssh's exit code. */
 export async function fleetSsh(

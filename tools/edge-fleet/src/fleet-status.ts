@@ -3,7 +3,7 @@ import { listFleetContainers } from './docker';
 import { DEFAULT_FLEET_NAME, validateFleetName, type FleetArch } from './names';
 import { readSystemState } from './node-container';
 import { checkDockerEngine } from './preflight';
-import { inventoryPathOf, resolveWorkspaceRoot } from './workspace';
+import { inventoryPathOf, resolveWorkspaceRoot } from '@edgeship/edge-common';
 
 export interface NodeStatus {
   name: string;

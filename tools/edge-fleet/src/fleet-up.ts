@@ -1,6 +1,12 @@
 import { readFile, rm } from 'node:fs/promises';
-import { logger } from '../../edge-plugin/src/lib/logger';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import {
+  logger,
+  runCommand,
+  fleetDirOf,
+  inventoryPathOf,
+  privateKeyPathOf,
+  resolveWorkspaceRoot,
+} from '@edgeship/edge-common';
 import { checkOwnedBy, listFleetContainers, listFleetNetworks, type FleetContainer } from './docker';
 import { checkMatchesExisting, checkNamesAreFree, checkPortsAreFree, choosePortBase } from './up-checks';
 import {
@@ -27,7 +33,6 @@ import { ensureNodeImage } from './node-image';
 import { allocateFleetPorts, hostPortsOf, validatePortBase } from './ports';
 import { checkDockerEngine } from './preflight';
 import { ensureFleetKey, waitForSsh } from './ssh';
-import { fleetDirOf, inventoryPathOf, privateKeyPathOf, resolveWorkspaceRoot } from './workspace';
 
 export interface FleetUpOptions {
   name?: string;
@@ -57,8 +62,8 @@ const SOURCE = 'edge-fleet up';
 /** Brings the fleet to N running nodes and writes its inventory; a failure removes what this call created. */
 export async function fleetUp(options: FleetUpOptions = {}): Promise<FleetUpResult> {
   const name = validateFleetName(options.name ?? DEFAULT_FLEET_NAME, SOURCE);
-  const nodes = validateNodeCount(options.nodes ?? DEFAULT_NODE_COUNT, SOURCE);
   const arch = validateArch(options.arch ?? 'arm64', SOURCE);
+  const nodes = validateNodeCount(options.nodes ?? DEFAULT_NODE_COUNT, arch, SOURCE);
   if (options.portBase !== undefined) validatePortBase(options.portBase, SOURCE);
   const workspaceRoot = options.workspaceRoot ?? resolveWorkspaceRoot();
   const bootTimeoutMs = options.bootTimeoutMs ?? 5 * 60_000;

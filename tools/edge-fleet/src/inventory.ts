@@ -1,8 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError, inventoryPathOf, resolveWorkspaceRoot } from '@edgeship/edge-common';
 import { FLEET_ARCHES, type FleetArch } from './names';
-import { inventoryPathOf, resolveWorkspaceRoot } from './workspace';
 
 export interface InventoryHost {
   name: string;

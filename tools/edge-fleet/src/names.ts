@@ -1,4 +1,4 @@
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 
 /** Every docker object a fleet owns carries this label, so `down` removes exactly those. */
 export const FLEET_LABEL = 'edgeship.fleet';
@@ -11,11 +11,14 @@ export const WORKSPACE_LABEL = 'edgeship.workspace';
 
 export const DEFAULT_FLEET_NAME = 'default';
 export const DEFAULT_NODE_COUNT = 2;
-/** Emulated arm64 nodes cost a QEMU process tree each; past 8 a 2-core machine only thrashes. */
-export const MAX_NODES = 8;
-
 export const FLEET_ARCHES = ['arm64', 'amd64'] as const;
 export type FleetArch = (typeof FLEET_ARCHES)[number];
+
+/** Native amd64 nodes are a systemd and an sshd each (about 20 MiB); emulated arm64 nodes cost a QEMU
+ *  process tree each, and past 8 a 2-core machine only thrashes. */
+export const MAX_NODES_PER_ARCH: Readonly<Record<FleetArch, number>> = { amd64: 16, arm64: 8 };
+/** The most nodes any fleet can have: port blocks and node references are sized for it. */
+export const MAX_NODES = Math.max(...Object.values(MAX_NODES_PER_ARCH));
 
 const FLEET_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MAX_FLEET_NAME_LENGTH = 24;
@@ -45,11 +48,22 @@ export function validateArch(arch: string, source = 'edge-fleet'): FleetArch {
   throw new ConfigError(source, '--arch', arch, `Use one of: ${FLEET_ARCHES.join(', ')}.`);
 }
 
-export function validateNodeCount(nodes: number, source = 'edge-fleet'): number {
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) {
-    throw new ConfigError(source, '--nodes', nodes, `Use a whole number from 1 to ${MAX_NODES}.`);
+export function validateNodeCount(nodes: number, arch: FleetArch, source = 'edge-fleet'): number {
+  const most = MAX_NODES_PER_ARCH[arch];
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > most) {
+    throw new ConfigError(
+      source,
+      '--nodes',
+      nodes,
+      `Use a whole number from 1 to ${most} for ${arch} nodes (${describeNodeLimits()}).`,
+    );
   }
   return nodes;
+}
+
+/** "1..16 amd64, 1..8 arm64": for --help and errors. */
+export function describeNodeLimits(): string {
+  return FLEET_ARCHES.map((arch) => `1..${MAX_NODES_PER_ARCH[arch]} ${arch}`).join(', ');
 }
 
 export function containerNameOf(fleet: string, node: number): string {

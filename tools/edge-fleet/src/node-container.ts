@@ -1,5 +1,4 @@
-import { ToolError } from '../../edge-plugin/src/lib/errors';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ToolError, runCommand } from '@edgeship/edge-common';
 import {
   ARCH_LABEL,
   FLEET_LABEL,

@@ -1,7 +1,6 @@
 import { access, link, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { logger, timedStep } from '../../edge-plugin/src/lib/logger';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { logger, timedStep, runCommand } from '@edgeship/edge-common';
 import type { FleetArch } from './names';
 import {
   describeNodeImage,

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { MAX_NODES } from './names';
 
 /** Container ports every node publishes: services are given ports in this range. */

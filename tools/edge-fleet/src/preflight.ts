@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { arch as hostArch } from 'node:os';
-import { ToolError } from '../../edge-plugin/src/lib/errors';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ToolError, runCommand } from '@edgeship/edge-common';
 import type { FleetArch } from './names';
 
 const BOOTSTRAP_FIX = 'run tools/bootstrap/bootstrap.sh (installs and starts the prerequisites), then retry';

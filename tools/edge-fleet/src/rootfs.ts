@@ -1,8 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ToolError } from '../../edge-plugin/src/lib/errors';
-import { logger, timedStep } from '../../edge-plugin/src/lib/logger';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ToolError, logger, timedStep, runCommand } from '@edgeship/edge-common';
 import { readArchiveUri } from './apt-source';
 import type { NodeImageSpec } from './node-image-spec';
 

@@ -1,7 +1,6 @@
 import { access, chmod, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ToolError } from '../../edge-plugin/src/lib/errors';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ToolError, runCommand } from '@edgeship/edge-common';
 import { sleep } from './node-container';
 
 export interface FleetKey {

@@ -1,7 +1,6 @@
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError, logger } from '@edgeship/edge-common';
 import { findNameClashes, type FleetContainer } from './docker';
 import { containerNameOf, networkNameOf, type FleetArch } from './names';
-import { logger } from '../../edge-plugin/src/lib/logger';
 import { derivePortBase, findBusyPorts, findFreePortBase, PORTS_PER_FLEET } from './ports';
 
 const SOURCE = 'edge-fleet up';

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 import { fleetDown, fleetUp, type FleetUpResult } from '../src/index';
 import { sshArgs } from '../src/ssh';
-import { testFleetName } from './test-fleet-name';
+import { testFleetName } from '@edgeship/edge-common/testing';
 
 const FLEET = testFleetName('fleettest-amd');
 

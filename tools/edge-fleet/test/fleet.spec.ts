@@ -7,15 +7,13 @@ import { access, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, ToolError } from '../../edge-plugin/src/lib/errors';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ConfigError, ToolError, runCommand, fleetDirOf, resolveWorkspaceRoot } from '@edgeship/edge-common';
 import { fleetDown, fleetStatus, fleetUp, readFleetInventory, type FleetUpResult } from '../src/index';
 import { waitForSystemRunning } from '../src/node-container';
 import { ensureNodeImage } from '../src/node-image';
 import { candidatePortBases, findFreePortBase } from '../src/ports';
 import { sshArgs, waitForSsh } from '../src/ssh';
-import { fleetDirOf, resolveWorkspaceRoot } from '../src/workspace';
-import { testFleetName } from './test-fleet-name';
+import { testFleetName } from '@edgeship/edge-common/testing';
 
 const FLEET = testFleetName('fleettest');
 const CLI = join(__dirname, '..', 'src', 'cli.ts');

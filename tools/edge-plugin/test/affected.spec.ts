@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { commitAll, copyWorkspaceToThrowawayRepo, git } from '../src/testing/workspace-copy';
+import { commitAll, copyWorkspaceToThrowawayRepo, git } from '@edgeship/edge-common/testing';
 
 // Real `nx show projects --affected` on a throwaway history of this workspace.
 describe('nx affected', () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { parseUnformattedFiles } from '../src/executors/format/lib/prettier-args';
-import { WORKSPACE_ROOT } from '../src/testing/workspace-copy';
+import { WORKSPACE_ROOT } from '@edgeship/edge-common/testing';
 
 // The workspace-level gate: every file Prettier knows, inside projects or not (playbooks,
 // pipelines, Markdown), is formatted. CI fails here naming each unformatted file.

@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolError } from '../../edge-plugin/src/lib/errors';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ToolError, runCommand } from '@edgeship/edge-common';
 import type { PipelineScope } from './scope';
 
 /** Per stage target, the projects whose task for it the change reaches, e.g. { test: ['a', 'b'] }. */

@@ -1,7 +1,6 @@
 #!/usr/bin/env -S node --import tsx
 import { join } from 'node:path';
-import { reportError, ToolError } from '../../edge-plugin/src/lib/errors';
-import { logger } from '../../edge-plugin/src/lib/logger';
+import { reportError, ToolError, logger } from '@edgeship/edge-common';
 import { HELP_TEXT, parsePipelineArgs } from './args';
 import { describeFailed, runPipeline, type PipelineLog } from './run-pipeline';
 import { summarizeStages, toJsonReport } from './summary';

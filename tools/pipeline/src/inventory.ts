@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { inventoryPathOf } from '../../edge-fleet/src/workspace';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
-import { isCi } from '../../edge-plugin/src/lib/is-ci';
+import { inventoryPathOf, ConfigError, isCi } from '@edgeship/edge-common';
 import type { PipelineStage } from './stages';
 
 export interface InventoryRequest {

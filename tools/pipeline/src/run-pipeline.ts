@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ConfigError, runCommand } from '@edgeship/edge-common';
 import { findAffectedProjects, type AffectedProjects } from './affected-tasks';
 import { resolveInventory } from './inventory';
 import { parseNxOutput } from './nx-output';

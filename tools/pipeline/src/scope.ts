@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { ConfigError, runCommand } from '@edgeship/edge-common';
 
 /** Which projects each stage runs on: those affected between base and head, or all of them. */
 export type PipelineScope =

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import type { StageWhen } from './stages';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError } from '../../edge-plugin/src/lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { parseRunnerLabels, parseStageSecrets, type RunnerLabels } from './stage-trust';
 
 export const STAGES_FILE = join('pipelines', 'stages.yml');

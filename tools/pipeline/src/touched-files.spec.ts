@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { commitAll, git } from '../../edge-plugin/src/testing/workspace-copy';
+import { commitAll, git } from '@edgeship/edge-common/testing';
 import { buildTouchedFilesCommands, hasTouchedFiles } from './touched-files';
 
 describe('buildTouchedFilesCommands', () => {

@@ -1,4 +1,4 @@
-import { runCommand } from '../../edge-plugin/src/lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 import type { PipelineScope } from './scope';
 
 type AffectedScope = Extract<PipelineScope, { kind: 'affected' }>;

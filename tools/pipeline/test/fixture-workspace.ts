@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { commitAll, git, WORKSPACE_ROOT } from '../../edge-plugin/src/testing/workspace-copy';
+import { commitAll, git, WORKSPACE_ROOT } from '@edgeship/edge-common/testing';
 
 const STAGES = ['format', 'lock', 'test', 'bundle', 'image', 'release', 'deploy'];
 

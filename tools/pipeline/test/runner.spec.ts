@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { commitAll } from '../../edge-plugin/src/testing/workspace-copy';
+import { commitAll } from '@edgeship/edge-common/testing';
 import { createPipelineFixture } from './fixture-workspace';
 
 const CLI = join(__dirname, '..', 'src', 'cli.ts');

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ConfigError } from './errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { checkSemver } from './semver';
 
 /** OCI architecture names: what nodes report through the role's arch map and what the role keys artifacts by. */

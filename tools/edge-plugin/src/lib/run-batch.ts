@@ -1,5 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { reportError } from './errors';
+import { reportError } from '@edgeship/edge-common';
 
 export type BatchResults = Record<string, { success: boolean; terminalOutput: string }>;
 

@@ -1,6 +1,6 @@
 // Only the function used: the nx plugin loads this file on every nx call, and the whole package is ~40 modules.
 import valid from 'semver/functions/valid';
-import { ConfigError } from './errors';
+import { ConfigError } from '@edgeship/edge-common';
 
 /**
  * The longest version accepted: it becomes the image tag `<version>-<arch>`, and a docker tag holds at most

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { ConfigError } from './errors';
+import { ConfigError } from '@edgeship/edge-common';
 
 /** Where release keeps the key pair it makes outside CI: a development key, for the local fleet only. */
 export const DEVELOPMENT_KEY_DIR = join('.edgeship', 'keys');

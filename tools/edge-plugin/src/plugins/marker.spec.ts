@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { readEdgeshipMarker } from './marker';
 
 const FILE = 'packages/svc/package.json';

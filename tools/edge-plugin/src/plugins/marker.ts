@@ -1,4 +1,4 @@
-import { ConfigError } from '../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { checkSemver } from '../lib/semver';
 
 export type DeliveryMode = 'binary' | 'container';

@@ -17,7 +17,12 @@ const RECORD_PREFIX = '// edgeship-plugin-bundle ';
  * tsconfig files esbuild reads. Paths are relative to the plugin folder, like the recorded inputs.
  */
 function listBuildInputs(pluginDir) {
-  return [relative(pluginDir, __filename), 'tsconfig.json', join('..', '..', 'tsconfig.base.json')];
+  return [
+    relative(pluginDir, __filename),
+    'package.json',
+    'tsconfig.json',
+    join('..', '..', 'tsconfig.base.json'),
+  ];
 }
 
 /** Where the bundle of the plugin in pluginDir lives (ignored by git: dist/). */
@@ -77,6 +82,22 @@ function readEsbuildVersion(pluginDir) {
 }
 
 /**
+ * The workspace packages the plugin depends on (@edgeship/edge-common) are TypeScript sources, which
+ * Node cannot require inside nx: each is aliased to its entry file so esbuild bundles it in, while
+ * every other package stays external.
+ */
+function aliasWorkspacePackages(pluginDir) {
+  let dependencies = {};
+  try {
+    dependencies = JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8')).dependencies ?? {};
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error; // a plugin folder without package.json depends on nothing
+  }
+  const names = Object.keys(dependencies).filter((name) => name.startsWith('@edgeship/'));
+  return Object.fromEntries(names.map((name) => [name, require.resolve(name, { paths: [pluginDir] })]));
+}
+
+/**
  * Bundles index.ts with esbuild (npm packages stay external, so they load from node_modules as
  * before) and writes it with its build record in one rename: a reader sees the old file or the new.
  */
@@ -98,6 +119,7 @@ function buildPluginBundle(pluginDir = PLUGIN_DIR) {
     format: 'cjs',
     target: 'node20',
     packages: 'external',
+    alias: aliasWorkspacePackages(pluginDir),
     metafile: true,
     write: false,
     logLevel: 'silent',

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { WORKSPACE_ROOT } from '../testing/workspace-copy';
+import { WORKSPACE_ROOT } from '@edgeship/edge-common/testing';
 import { bundlePathOf, ensurePluginBundle, findStaleReason, readBundleRecord } from './plugin-bundle.js';
 
 // A small plugin package in a throwaway workspace (tools/p: index.ts importing src/value.ts), built
@@ -51,6 +51,24 @@ describe('plugin bundle', () => {
     );
     assert.equal(findStaleReason(pluginDir), undefined);
     assert.equal(ensurePluginBundle(pluginDir).rebuilt, undefined);
+  });
+
+  it('bundles a workspace package it depends on (TypeScript, which nx cannot require) and records its sources', () => {
+    write(
+      'tools/lib/package.json',
+      JSON.stringify({ name: '@edgeship/lib', exports: { '.': './src/index.ts' } }),
+    );
+    write('tools/lib/src/index.ts', "export const shared: string = 'from lib';\n");
+    write('tools/p/package.json', JSON.stringify({ name: 'p', dependencies: { '@edgeship/lib': '0.1.0' } }));
+    write('tools/p/src/value.ts', "export { shared as value } from '@edgeship/lib';\n");
+    mkdirSync(join(pluginDir, 'node_modules', '@edgeship'), { recursive: true });
+    symlinkSync(join(root, 'tools', 'lib'), join(pluginDir, 'node_modules', '@edgeship', 'lib'));
+    assert.equal(load().value, 'from lib');
+    const record = readBundleRecord(bundlePathOf(pluginDir))!;
+    assert.ok('../lib/src/index.ts' in record.inputs, Object.keys(record.inputs).join(', '));
+    assert.ok('package.json' in record.inputs);
+    write('tools/lib/src/index.ts', "export const shared: string = 'changed';\n");
+    assert.equal(findStaleReason(pluginDir), '../lib/src/index.ts changed since the bundle was built');
   });
 
   it('rebuilds when a source it was built from changes, and only then', () => {

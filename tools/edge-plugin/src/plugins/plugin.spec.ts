@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { globAsync } from 'nx/src/devkit-exports';
 import { findSpecFiles, WORKSPACE_SPEC_FOLDERS } from '../executors/test/lib/find-spec-files';
-import { WORKSPACE_ROOT } from '../testing/workspace-copy';
+import { WORKSPACE_ROOT } from '@edgeship/edge-common/testing';
 import { createNodesV2 } from './plugin';
 
 /** createNodes on the given project files: each project root with its inferred targets. */

@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ConfigError, reportError } from '../../lib/errors';
-import { logger, timedStep } from '../../lib/logger';
+import { ConfigError, logger, timedStep } from '@edgeship/edge-common';
 import { ensureRuntimes } from './lib/fetch-runtime';
 import { describeNativeAddons, findNativeAddons, listProductionPackages } from './lib/native-addons';
 import { normalizeOptions, resolveOutputDir, type NormalizedBundleOptions } from './lib/normalize-options';
@@ -14,6 +13,7 @@ import { resolveSourceRevision } from './lib/source-revision';
 import { type ContractTarget, verifyContract } from './lib/verify-contract';
 import { writeExecutables, type BuiltExecutable } from './lib/write-executables';
 import type { BundleExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 /** esbuild bundle → pinned runtimes → one SEA per arch; outputs appear in dist/ only once all are complete. */
 export default async function bundleExecutor(
@@ -21,7 +21,7 @@ export default async function bundleExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   let workDir: string | undefined;
-  try {
+  return runExecutor(async () => {
     await removeOutputs(resolveOutputDir(options, context));
     const normalized = normalizeOptions(options, context);
     const external = checkNativeAddons(normalized);
@@ -59,12 +59,9 @@ export default async function bundleExecutor(
       `${normalized.project}: revision ${revision ?? 'unknown'}, Node.js ${normalized.runtime.version}`,
     );
     return { success: true };
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  } finally {
+  }).finally(async () => {
     if (workDir) await rm(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function buildExecutables(

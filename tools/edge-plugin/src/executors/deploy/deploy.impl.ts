@@ -1,23 +1,20 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { reportError } from '../../lib/errors';
 import { runBatch, type BatchResults } from '../../lib/run-batch';
 import { rolloutKey } from './lib/ansible-args';
 import { normalizeOptions } from './lib/normalize-options';
 import { runRollout } from './lib/run-rollout';
 import type { DeployExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 /** One service: resolve and verify its artifacts → ansible-playbook deploy.yml → summary table + JSON report. */
 export default async function deployExecutor(
   options: DeployExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const [report] = await runRollout([normalizeOptions(options, context)]);
     return { success: report!.success };
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  }
+  });
 }
 
 /**

@@ -1,16 +1,15 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { ToolError, reportError } from '../../lib/errors';
-import { logger } from '../../lib/logger';
-import { runCommand } from '../../lib/run-command';
+import { ToolError, logger, runCommand } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../lib/project';
 import { parseUnformattedFiles, prettierArgs } from './lib/prettier-args';
 import type { FormatExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 export default async function formatExecutor(
   options: FormatExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const projectRoot = resolveProjectRoot(context);
     const prettier = require.resolve('prettier/bin/prettier.cjs', { paths: [context.root, __dirname] });
     const result = await runCommand(
@@ -33,8 +32,5 @@ export default async function formatExecutor(
     for (const file of unformatted) logger.info(`  ${file}`);
     logger.info(`Fix: npx nx run ${context.projectName}:format --fix   (or npm run format:write)`);
     return { success: false };
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  }
+  });
 }

@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { reportError } from '../../lib/errors';
-import { logger } from '../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { listProductionPackages } from '../bundle/lib/native-addons';
 import { formatEpoch } from './lib/buildx-args';
 import { createImageWorkDir } from './lib/build-context';
@@ -13,6 +12,7 @@ import { normalizeImageOptions, type NormalizedImageOptions } from './lib/normal
 import { checkTools, IMAGE_TOOLS } from './lib/preflight';
 import { resolveSourceInfo } from './lib/source-info';
 import type { ImageExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 /** One reproducible OCI archive per platform in dist/<svc>/image, plus image.json; loaded into the engine. */
 export default async function imageExecutor(
@@ -20,7 +20,7 @@ export default async function imageExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   let workDir: string | undefined;
-  try {
+  return runExecutor(async () => {
     const normalized = normalizeImageOptions(options, context);
     await checkTools(IMAGE_TOOLS);
     const builder = normalized.builder ? await checkBuilder(normalized) : undefined;
@@ -70,12 +70,9 @@ export default async function imageExecutor(
       })),
     );
     return { success: true };
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  } finally {
+  }).finally(async () => {
     if (workDir) await rm(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function checkBuilder(options: NormalizedImageOptions): Promise<ResolvedBuilder> {

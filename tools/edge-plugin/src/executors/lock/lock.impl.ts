@@ -1,20 +1,20 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, reportError } from '../../lib/errors';
-import { logger, timedStep } from '../../lib/logger';
+import { ConfigError, logger, timedStep } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../lib/project';
 import type { Lockfile } from './lib/lockfile';
 import { PruneError, pruneLockfile } from './lib/prune-lockfile';
 import { verifyPrunedInstall } from './lib/verify-pruned-install';
 import { readRootLockfile, verifyLockfileInSync, verifyLockfileSources } from './lib/verify-root-lockfile';
 import type { LockExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 export default async function lockExecutor(
   options: LockExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const projectRoot = resolveProjectRoot(context);
     const outputPath = join(context.root, options.outputPath ?? `dist/${context.projectName}/lock`);
     await timedStep('lockfile in sync with every package.json', () => verifyLockfileInSync(context.root));
@@ -33,10 +33,7 @@ export default async function lockExecutor(
     writeOutputs(outputPath, pruned);
     logger.done(`pruned lockfile written to ${outputPath}`);
     return { success: true };
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  }
+  });
 }
 
 function readServiceManifest(workspaceRoot: string, projectRoot: string): { name: string; version: string } {

@@ -1,10 +1,10 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { reportError } from '../../lib/errors';
-import { logger } from '../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { followLogs } from './lib/follow-logs';
 import { normalizeLogsOptions } from './lib/normalize-logs-options';
 import { printLogs, readLogs } from './lib/read-logs';
 import type { LogsExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 /**
  * The service's journal from each targeted node, every line prefixed with its node: the last --lines in one
@@ -14,7 +14,7 @@ export default async function logsExecutor(
   options: LogsExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const normalized = normalizeLogsOptions(options, context);
     if (!normalized.follow) {
       const logs = await readLogs(normalized);
@@ -31,8 +31,5 @@ export default async function logsExecutor(
     );
     for (const { node, error } of ended.filter((e) => e.error)) logger.warn(`${node}: ${error}`);
     return { success: ended.every((entry) => !entry.error) };
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  }
+  });
 }

@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ConfigError, reportError } from '../../lib/errors';
-import { logger, timedStep } from '../../lib/logger';
+import { ConfigError, logger, timedStep } from '@edgeship/edge-common';
 import { checkSemver } from '../../lib/semver';
 import { IMAGE_RECORD, readImageRecord, type PlatformImageRecord } from '../image/lib/image-record';
 import { PLATFORMS } from '../image/lib/platforms';
@@ -17,6 +16,7 @@ import { signBuild } from './lib/sign-build';
 import { ensureKeyPair, signImage, verifyImage } from './lib/signing';
 import { hashFile } from '../bundle/lib/runtime-cache';
 import type { ReleaseExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 const RELEASE_TOOLS = [
   { what: 'docker buildx', file: 'docker', args: ['buildx', 'version'] },
@@ -36,7 +36,7 @@ export default async function releaseExecutor(
 ): Promise<{ success: boolean }> {
   let workDir: string | undefined;
   let disposeAuth: (() => Promise<void>) | undefined;
-  try {
+  return runExecutor(async () => {
     const normalized = normalizeReleaseOptions(options, context);
     const record = await readImageRecord(normalized.imageDir);
     // The record's version becomes the tag: checked like any version, before anything is pushed or signed.
@@ -158,13 +158,10 @@ export default async function releaseExecutor(
       );
       throw error;
     }
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  } finally {
+  }).finally(async () => {
     if (workDir) await rm(workDir, { recursive: true, force: true });
     await disposeAuth?.();
-  }
+  });
 }
 
 function selectImages(

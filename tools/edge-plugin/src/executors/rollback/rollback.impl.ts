@@ -1,25 +1,22 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { reportError } from '../../lib/errors';
 import { runBatch, type BatchResults } from '../../lib/run-batch';
 import { normalizeRollbackOptions, rollbackKey } from './lib/normalize-rollback-options';
 import { printRollback } from './lib/print-rollback';
 import { runRollback } from './lib/run-rollback';
 import type { RollbackExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 /** One service: read the nodes, plan each one's target (or refuse), rollback.yml canary first → table or JSON. */
 export default async function rollbackExecutor(
   options: RollbackExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const normalized = normalizeRollbackOptions(options, context);
     const report = await runRollback([normalized]);
     printRollback(report, normalized);
     return { success: report.success };
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  }
+  });
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { reportError } from '../../lib/errors';
 import { runBatch, type BatchResults } from '../../lib/run-batch';
 import { normalizeStatusOptions, statusKey } from './lib/normalize-status-options';
 import { printStatus } from './lib/print-status';
@@ -7,6 +6,7 @@ import { runStatus } from './lib/run-status';
 import { writeStatusHtml } from './lib/write-status-html';
 import { isStatusHealthy } from './lib/status-rows';
 import type { StatusExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 /**
  * One service: ansible-playbook status.yml (one probe per node) → table or JSON (and the page with --html) →
@@ -16,16 +16,13 @@ export default async function statusExecutor(
   options: StatusExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const normalized = normalizeStatusOptions(options, context);
     const report = await runStatus([normalized]);
     printStatus(report, normalized);
     await writeStatusHtml(report, normalized);
     return { success: report.success };
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  }
+  });
 }
 
 /**

@@ -1,18 +1,17 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
-import { reportError } from '../../lib/errors';
-import { logger } from '../../lib/logger';
+import { logger, runCommand } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../lib/project';
-import { runCommand } from '../../lib/run-command';
 import { findSpecFiles, nodeTestArgs } from './lib/find-spec-files';
 import { testEnvironment } from './lib/test-environment';
 import type { TestExecutorOptions } from './schema';
+import { runExecutor } from '../../lib/run-executor';
 
 export default async function testExecutor(
   options: TestExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  try {
+  return runExecutor(async () => {
     const projectRoot = resolveProjectRoot(context);
     const files = findSpecFiles(join(context.root, projectRoot), options.pattern);
     if (files.length === 0) {
@@ -28,8 +27,5 @@ export default async function testExecutor(
       check: false,
     });
     return { success: result.exitCode === 0 };
-  } catch (error) {
-    reportError(error);
-    return { success: false };
-  }
+  });
 }

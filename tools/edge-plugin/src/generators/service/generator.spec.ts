@@ -6,7 +6,7 @@ import { readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as prettier from 'prettier';
 import { readEdgeshipMarker } from '../../plugins/marker';
-import { WORKSPACE_ROOT } from '../../testing/workspace-copy';
+import { WORKSPACE_ROOT } from '@edgeship/edge-common/testing';
 import serviceGenerator from './generator';
 
 function createWorkspace(): Tree {

@@ -1,6 +1,6 @@
 import { formatFiles, generateFiles, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
-import { logger } from '../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { normalizeServiceOptions, type NormalizedServiceOptions } from './lib/normalize-options';
 import { updateLockfile } from './lib/update-lockfile';
 import type { ServiceGeneratorSchema } from './schema';

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { copyWorkspaceToThrowawayRepo } from '@edgeship/edge-common/testing';
 import { findSpecFiles, WORKSPACE_SPEC_FOLDERS } from '../../executors/test/lib/find-spec-files';
-import { copyWorkspaceToThrowawayRepo } from '../../testing/workspace-copy';
 
 const PLUGIN_SOURCE = 'tools/edge-plugin/src/plugins/plugin.ts';
 const BUNDLE = 'tools/edge-plugin/dist/plugin.js';

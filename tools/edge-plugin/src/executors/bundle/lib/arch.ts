@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 
 /** Node.js names for the CPU architectures edgeship ships executables for (Node says x64 where Docker says amd64). */
 export const SEA_ARCHS = ['arm64', 'x64'] as const;

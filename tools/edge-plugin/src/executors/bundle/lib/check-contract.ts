@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFreePort } from '@edgeship/edge-common';
 import { isHealthy } from '../../../lib/is-healthy';
 import type { ContractObservation } from './contract-failure';
 
@@ -19,6 +19,9 @@ while True:
     for line in s.recv(65536).decode().split("\\n"):
         print(line, flush=True)
 `;
+
+/** How long python3 may take to start and bind the notify socket on a loaded machine. */
+const RECEIVER_START_TIMEOUT_MS = 30_000;
 
 export interface ContractCheckInput {
   /** The command that starts the service: the executable (plus arguments in tests). */
@@ -68,9 +71,11 @@ export async function checkContract(input: ContractCheckInput): Promise<Contract
     });
     started.push(receiver);
     receiver.stdout!.on('data', (chunk: Buffer) => notifications.push(...chunk.toString().split('\n')));
+    // The check's own set-up, not the service under test: its wait must not shrink with a short contract
+    // timeout, or a busy machine (python3 starting slowly) fails a service that did nothing wrong.
     await waitUntil(
       () => notifications.includes('bound'),
-      input.timeoutMs,
+      Math.max(input.timeoutMs, RECEIVER_START_TIMEOUT_MS),
       'python3 to bind the notify socket',
       receiver,
     );
@@ -154,15 +159,4 @@ async function waitUntil(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

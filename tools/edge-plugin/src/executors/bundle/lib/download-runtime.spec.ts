@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, ToolError } from '../../../lib/errors';
+import { ConfigError, ToolError } from '@edgeship/edge-common';
 import {
   explainPackFailure,
   npmPackArgs,

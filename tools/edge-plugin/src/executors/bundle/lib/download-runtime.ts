@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, ToolError } from '../../../lib/errors';
-import { logger } from '../../../lib/logger';
-import { runCommand } from '../../../lib/run-command';
+import { ConfigError, ToolError, logger, runCommand } from '@edgeship/edge-common';
 import { runtimePackageName, type SeaArch } from './arch';
 import { hashFile } from './runtime-cache';
 import { hashTarball, PIN_COMMAND, PINS_FIELD, type RuntimePin, type RuntimePins } from './runtime-pins';

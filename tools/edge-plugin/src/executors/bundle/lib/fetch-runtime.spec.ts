@@ -3,16 +3,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { findClosedPort, startTamperedRegistry, type FakeRegistry } from '../test/fake-registry';
 import { ensureRuntime, type RuntimeRequest } from './fetch-runtime';
 import { hashFile, resolveCacheRoot, runtimeCachePaths } from './runtime-cache';
 import type { RuntimePins } from './runtime-pins';
 import { readPinnedRuntime } from './runtime-version';
 import { createTempDir } from '../test/temp-folders';
-import { quietStdout } from '../test/quiet-stdout';
+import { logToStderr } from '@edgeship/edge-common/testing';
 
-quietStdout();
+logToStderr();
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
 /** The repository's own pins: these specs fetch exactly what bundle would. */

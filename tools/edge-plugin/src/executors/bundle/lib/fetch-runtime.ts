@@ -1,6 +1,6 @@
 import { chmod, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import type { SeaArch } from './arch';
 import { downloadRuntime, type RuntimeRequest } from './download-runtime';
 import { readCachedDigest, runtimeCachePaths, type RuntimeCachePaths } from './runtime-cache';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { npmInstall } from '../../../testing/fixture-workspace';
+import { npmInstall } from '@edgeship/edge-common/testing';
 import {
   describeNativeAddons,
   findNativeAddons,

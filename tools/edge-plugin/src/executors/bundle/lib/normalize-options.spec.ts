@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { executorContext } from '../../../testing/executor-context';
-import { writeFixtureFile } from '../../../testing/fixture-workspace';
+import { executorContext, writeFixtureFile } from '@edgeship/edge-common/testing';
 import { normalizeOptions, resolveOutputDir } from './normalize-options';
 import { createTempWorkspace } from '../test/temp-folders';
 

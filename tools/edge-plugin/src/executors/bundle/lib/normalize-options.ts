@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../../lib/project';
 import { readEdgeshipMarker, type DeliveryMode } from '../../../plugins/marker';
 import type { BundleExecutorOptions } from '../schema';

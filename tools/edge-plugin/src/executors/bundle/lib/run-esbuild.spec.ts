@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ToolError } from '../../../lib/errors';
+import { ToolError } from '@edgeship/edge-common';
 import type { EsbuildInput } from './esbuild-options';
 import { runEsbuild } from './run-esbuild';
 import { createTempWorkspace } from '../test/temp-folders';

@@ -1,6 +1,6 @@
 import { build, formatMessages, type Message } from 'esbuild';
 import { relative } from 'node:path';
-import { ToolError } from '../../../lib/errors';
+import { ToolError } from '@edgeship/edge-common';
 import { createEsbuildOptions, type EsbuildInput } from './esbuild-options';
 
 export interface BundleResult {

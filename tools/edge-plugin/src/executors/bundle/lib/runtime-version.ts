@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { parseRuntimePins, type RuntimePins } from './runtime-pins';
 
 export const RUNTIME_FIELD = 'edgeship.runtime.node';

@@ -1,4 +1,4 @@
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 
 /**
  * The revision baked into the bundle is the last commit that touched the bundle's own inputs, not HEAD:

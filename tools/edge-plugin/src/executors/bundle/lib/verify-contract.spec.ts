@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ToolError } from '../../../lib/errors';
-import { captureOutput } from '../../../testing/capture-output';
+import { ToolError } from '@edgeship/edge-common';
+import { captureOutput } from '@edgeship/edge-common/testing';
 import { createTempDir } from '../test/temp-folders';
 import { verifyContract } from './verify-contract';
 

@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
-import { ToolError } from '../../../lib/errors';
-import { logger, timedStep } from '../../../lib/logger';
+import { ToolError, logger, timedStep } from '@edgeship/edge-common';
 import type { SeaArch } from './arch';
 import { checkContract } from './check-contract';
 import { describeContractFailure, tailLines } from './contract-failure';

@@ -9,9 +9,9 @@ import { resolveCacheRoot } from './runtime-cache';
 import { readPinnedRuntime } from './runtime-version';
 import { writeExecutables } from './write-executables';
 import { createTempWorkspace } from '../test/temp-folders';
-import { quietStdout } from '../test/quiet-stdout';
+import { logToStderr } from '@edgeship/edge-common/testing';
 
-quietStdout();
+logToStderr();
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
 

@@ -1,6 +1,6 @@
 import { chmod, copyFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 import { executableName, type SeaArch } from './arch';
 import { createSeaConfig, postjectArgs, seaBlobArgs } from './sea-config';
 

@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
-import { npmInstall, writeFixtureFile } from '../../../testing/fixture-workspace';
+import {
+  captureOutput,
+  executorContext,
+  npmInstall,
+  writeFixtureFile,
+  logToStderr,
+} from '@edgeship/edge-common/testing';
 import bundleExecutor from '../bundle.impl';
 import { readBuildRecord } from '../../../lib/build-record';
 import { ociArch, SEA_ARCHS } from '../lib/arch';
@@ -14,9 +18,8 @@ import { findClosedPort, startTamperedRegistry } from './fake-registry';
 import { CONTRACT_MAIN, createServiceWorkspace, REPO_ROOT, SELF_BOUND_MAIN } from './fixture-service';
 import { emulationEnv, getJson, startExecutable } from './run-executable';
 import { createTempDir } from './temp-folders';
-import { quietStdout } from './quiet-stdout';
 
-quietStdout();
+logToStderr();
 
 /** The real example service when it exists; otherwise a fixture service on the real service-kit. */
 function pickService(): { root: string; name: string } {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { SeaArch } from '../lib/arch';
 import { isHealthy } from '../../../lib/is-healthy';
-import { findFreePort } from '../../../testing/free-port';
+import { findFreePort } from '@edgeship/edge-common/testing';
 
 /** Where Debian's libc6-arm64-cross puts the aarch64 loader and libraries QEMU needs to run arm64 binaries. */
 const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';

@@ -7,17 +7,15 @@ import assert from 'node:assert/strict';
 import { existsSync, openSync, readSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
+import { captureOutput, executorContext, logToStderr } from '@edgeship/edge-common/testing';
 import bundleExecutor from '../bundle.impl';
 import { hashFile, runtimeCachePaths } from '../lib/runtime-cache';
 import { readPinnedRuntime } from '../lib/runtime-version';
 import { findClosedPort } from './fake-registry';
 import { createServiceWorkspace, REPO_ROOT } from './fixture-service';
-import { quietStdout } from './quiet-stdout';
 import { createTempDir } from './temp-folders';
 
-quietStdout();
+logToStderr();
 
 /** The runtime of the arch this machine runs natively: the contract check runs the executable built with it. */
 const ARCH = process.arch === 'arm64' ? 'arm64' : 'x64';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { createFixtureWorkspace } from '@edgeship/edge-common/testing';
 
 // Registered when a spec file first imports this module, so it runs once that file's tests end:
 // a single executable is ~100 MB, and leaking a few per run fills /tmp.

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
-import { createFixtureWorkspace, writeFixtureFile } from '../../../testing/fixture-workspace';
+import {
+  captureOutput,
+  executorContext,
+  createFixtureWorkspace,
+  writeFixtureFile,
+} from '@edgeship/edge-common/testing';
 import { resolveDeployArtifacts } from './deploy-artifacts';
 import { normalizeOptions } from './normalize-options';
 

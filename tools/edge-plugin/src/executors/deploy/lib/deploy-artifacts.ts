@@ -1,6 +1,5 @@
 import { readBuildRecord, EXECUTABLES_RECORD } from '../../../lib/build-record';
-import { ConfigError } from '../../../lib/errors';
-import { logger } from '../../../lib/logger';
+import { ConfigError, logger } from '@edgeship/edge-common';
 import type { NormalizedDeployOptions, ServiceDeploy } from './ansible-args';
 import { artifactMap, readReleasedRepository } from './artifacts';
 import { displayPath } from './display-path';

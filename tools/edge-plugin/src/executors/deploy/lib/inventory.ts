@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { displayPath } from './display-path';
 
 type InventoryGroup = {

@@ -1,5 +1,4 @@
-import { ConfigError } from '../../../lib/errors';
-import { runCommand } from '../../../lib/run-command';
+import { ConfigError, runCommand } from '@edgeship/edge-common';
 import type { NormalizedDeployOptions } from './ansible-args';
 import { displayPath } from './display-path';
 

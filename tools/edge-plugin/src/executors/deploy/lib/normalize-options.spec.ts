@@ -2,7 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { scratchProjectContext } from '../../../lib/scratch-project';
 import { normalizeOptions } from './normalize-options';
 

@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { inventoryPathOf } from '../../../../../edge-fleet/src/workspace';
-import { ConfigError } from '../../../lib/errors';
+import { inventoryPathOf, ConfigError } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../../lib/project';
 import { checkSemver } from '../../../lib/semver';
 import { readEdgeshipMarker } from '../../../plugins/marker';

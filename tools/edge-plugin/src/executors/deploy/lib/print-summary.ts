@@ -1,5 +1,5 @@
 import { formatBytes } from '../../../lib/format-bytes';
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { htmlPathOf } from '../../../lib/report-html/write-html-report';
 import type { NormalizedDeployOptions } from './ansible-args';
 import type { NodeOutcome } from './deploy-report';
@@ -51,7 +51,7 @@ export function printSummary(options: NormalizedDeployOptions, reports: readonly
     const report = displayPath(options.workspaceRoot, options.reportFile);
     logger.info(`report: ${report} (page: ${htmlPathOf(report)})`);
   }
-  if (options.json) console.log(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+  if (options.json) logger.info(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
 }
 
 /** "rsync delta … (71 KiB)", "whole file (no rsync on the node) (98.5 MiB)", "none". */

@@ -1,6 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { ToolError } from '../../../lib/errors';
-import { runCommand } from '../../../lib/run-command';
+import { ToolError, runCommand } from '@edgeship/edge-common';
 import { ansibleEnv } from './ansible-args';
 import type { AnsibleReport } from './deploy-report';
 

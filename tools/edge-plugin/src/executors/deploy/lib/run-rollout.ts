@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { renderDeployHtml } from '../../../lib/report-html/render-deploy-html';
 import { htmlPathOf, writeHtmlReport } from '../../../lib/report-html/write-html-report';
 import { ansibleArgs, type NormalizedDeployOptions, type ServiceDeploy } from './ansible-args';

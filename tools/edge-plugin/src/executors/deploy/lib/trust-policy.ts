@@ -1,5 +1,4 @@
-import { ConfigError } from '../../../lib/errors';
-import { isCi } from '../../../lib/is-ci';
+import { ConfigError, isCi } from '@edgeship/edge-common';
 import { findTrustAnchor, isLocalFleetInventory, type TrustAnchor } from '../../../lib/trust-anchor';
 import { displayPath } from './display-path';
 

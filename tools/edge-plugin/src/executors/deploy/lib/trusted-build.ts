@@ -7,8 +7,7 @@ import {
   SIGNED_RECORD,
   type BuildRecord,
 } from '../../../lib/build-record';
-import { ConfigError, ToolError } from '../../../lib/errors';
-import { logger } from '../../../lib/logger';
+import { ConfigError, ToolError, logger } from '@edgeship/edge-common';
 import { verifyBlob } from '../../release/lib/signing';
 import type { TrustPolicy } from './trust-policy';
 

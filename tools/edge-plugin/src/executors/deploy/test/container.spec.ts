@@ -9,12 +9,15 @@ import {
   readFleetGateway,
   parseInventory,
   type FleetInventory,
-} from '../../../../../edge-fleet/src/index';
-import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
-import { runCommand } from '../../../lib/run-command';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
-import { startRegistry, type TestRegistry } from '../../release/test/registry-fixture';
+} from '@edgeship/edge-fleet';
+import {
+  testFleetName,
+  captureOutput,
+  executorContext,
+  startRegistry,
+  type TestRegistry,
+} from '@edgeship/edge-common/testing';
+import { runCommand } from '@edgeship/edge-common';
 import releaseExecutor from '../../release/release.impl';
 import deployExecutor from '../deploy.impl';
 import { contextFor, execOnNode, getJson, readReport, WORKSPACE_ROOT } from './fleet-helpers';

@@ -4,17 +4,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '../../../../../edge-fleet/src/index';
-import { sleep, waitForSystemRunning } from '../../../../../edge-fleet/src/node-container';
-import { waitForSsh } from '../../../../../edge-fleet/src/ssh';
-import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
-import { runCommand } from '../../../lib/run-command';
+import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '@edgeship/edge-fleet';
+import { sleep, waitForSystemRunning } from '@edgeship/edge-fleet/node-container';
+import { waitForSsh } from '@edgeship/edge-fleet/ssh';
+import { testFleetName, startHammer } from '@edgeship/edge-common/testing';
+import { runCommand } from '@edgeship/edge-common';
 import { recordExecutables } from '../../bundle/lib/executables-record';
 import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 import deployExecutor from '../deploy.impl';
 import type { DeployExecutorOptions } from '../schema';
 import { contextFor, execOnNode, getJson, readExposure, readReport, WORKSPACE_ROOT } from './fleet-helpers';
-import { startHammer } from '../../../testing/request-hammer';
 import { writeReleaseVariant } from './release-variants';
 
 /*

@@ -2,7 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 import type { NodeOutcome } from '../lib/deploy-report';
 
 export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');

@@ -3,7 +3,7 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 import { WORKSPACE_ROOT } from './fleet-helpers';
 
 const PLAYBOOKS = join(WORKSPACE_ROOT, 'playbooks');

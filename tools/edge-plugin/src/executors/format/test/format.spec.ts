@@ -2,9 +2,12 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
-import { createFixtureWorkspace, removeFixtureWorkspaces } from '../../../testing/fixture-workspace';
+import {
+  captureOutput,
+  executorContext,
+  createFixtureWorkspace,
+  removeFixtureWorkspaces,
+} from '@edgeship/edge-common/testing';
 import formatExecutor from '../format.impl';
 
 const UGLY = 'export   const  answer={value:42}\n';

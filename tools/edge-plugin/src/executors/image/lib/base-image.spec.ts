@@ -1,12 +1,11 @@
-import '../test/log-to-stderr';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../../../lib/run-command';
-import { captureOutput } from '../../../testing/capture-output';
+import { runCommand } from '@edgeship/edge-common';
+import { captureOutput, logToStderr } from '@edgeship/edge-common/testing';
 import { resolveCacheRoot } from '../../bundle/lib/runtime-cache';
 import { ensureBaseImage } from './base-image';
 import { requireBasePin } from './base-pins';
@@ -14,6 +13,9 @@ import { computeBaseHash } from './base-rootfs';
 import { readImageId } from './docker-engine';
 import { PLATFORMS } from './platforms';
 import { sha256File } from './reproducible-tar';
+
+// Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.
+logToStderr();
 
 describe('ensureBaseImage (real apt, dpkg-deb, buildx; cached per package list)', () => {
   it('gives an arm64 rootfs with glibc, libstdc++, CA bundle, tzdata, passwd — and no shell, no package manager', async () => {

@@ -13,9 +13,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolError } from '../../../lib/errors';
-import { logger } from '../../../lib/logger';
-import { runCommand } from '../../../lib/run-command';
+import { ToolError, logger, runCommand } from '@edgeship/edge-common';
 import {
   aptDownloadSpecs,
   baseImageTag,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { basePinMismatch, readPackageVersions, recordBasePins, requireBasePin } from './base-pins';
 import { computeBaseHash } from './base-rootfs';
 import { PLATFORMS } from './platforms';

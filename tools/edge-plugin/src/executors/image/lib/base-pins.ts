@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 
 /**
  * The base rootfs tar every image starts from is byte-reproducible from its Debian packages, so the repository

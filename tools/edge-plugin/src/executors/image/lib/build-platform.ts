@@ -1,7 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { timedStep } from '../../../lib/logger';
-import { runCommand } from '../../../lib/run-command';
+import { timedStep, runCommand } from '@edgeship/edge-common';
 import { ensureRuntime } from '../../bundle/lib/fetch-runtime';
 import { ensureBaseImage } from './base-image';
 import { SHARED_LAYER_EPOCH } from './base-rootfs';

@@ -1,5 +1,4 @@
-import { ConfigError, ToolError } from '../../../lib/errors';
-import { runCommand } from '../../../lib/run-command';
+import { ConfigError, ToolError, runCommand } from '@edgeship/edge-common';
 import { engineArgs } from './docker-engine';
 
 export interface BuilderNode {

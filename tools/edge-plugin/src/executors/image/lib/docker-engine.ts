@@ -1,4 +1,4 @@
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 
 /** The engine's id of an image (its config digest), or undefined when the engine does not have it. */
 export async function readImageId(reference: string): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 import { loadDockerArchive, readImageId } from './docker-engine';
 import { hex, linkOrCopy, readOciArchive } from './oci-archive';
 import { buildDockerLoadManifest, MEDIA_TYPES, type Descriptor } from './oci-image';

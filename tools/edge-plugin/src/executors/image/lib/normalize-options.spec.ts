@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../lib/errors';
-import { executorContext } from '../../../testing/executor-context';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { ConfigError } from '@edgeship/edge-common';
+import { executorContext, createFixtureWorkspace } from '@edgeship/edge-common/testing';
 import { localTag, normalizeImageOptions } from './normalize-options';
 import { PLATFORMS } from './platforms';
 

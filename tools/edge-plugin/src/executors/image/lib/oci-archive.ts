@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { copyFile, link, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 import type { LayerBlob } from './layer-blobs';
 import { buildLayoutIndex, buildManifest, describe, MEDIA_TYPES, type Descriptor } from './oci-image';
 import { createReproducibleTar } from './reproducible-tar';

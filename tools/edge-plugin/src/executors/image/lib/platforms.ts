@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import type { SeaArch } from '../../bundle/lib/arch';
 
 /** What one target platform means for each tool on the way: Debian, Node.js, the OCI image, file names. */

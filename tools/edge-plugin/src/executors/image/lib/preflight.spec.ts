@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ToolError } from '../../../lib/errors';
+import { ToolError } from '@edgeship/edge-common';
 import { checkTools, explainMissingTool, IMAGE_TOOLS } from './preflight';
 
 describe('explainMissingTool', () => {

@@ -1,5 +1,4 @@
-import { ToolError } from '../../../lib/errors';
-import { runCommand } from '../../../lib/run-command';
+import { ToolError, runCommand } from '@edgeship/edge-common';
 
 const BOOTSTRAP =
   'Run tools/bootstrap/bootstrap.sh (it installs and starts what edgeship needs), then retry.';

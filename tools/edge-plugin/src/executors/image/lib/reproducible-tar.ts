@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 
 /**
  * GNU tar flags for a byte-reproducible archive: sorted names, one mtime for every entry, numeric

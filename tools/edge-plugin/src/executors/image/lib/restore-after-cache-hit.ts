@@ -1,7 +1,7 @@
 import type { PostTasksExecution, TaskResult } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { ensureImageInEngine } from './engine-load';
 import { IMAGE_RECORD, readImageRecord } from './image-record';
 

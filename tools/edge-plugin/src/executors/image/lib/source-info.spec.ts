@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../lib/errors';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { ConfigError } from '@edgeship/edge-common';
+import { createFixtureWorkspace } from '@edgeship/edge-common/testing';
 import { parseSourceDateEpoch, resolveSourceInfo, stripCredentials } from './source-info';
 
 function git(cwd: string, args: string[], env: Record<string, string> = {}): string {

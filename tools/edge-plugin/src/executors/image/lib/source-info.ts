@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../../lib/errors';
-import { runCommand } from '../../../lib/run-command';
+import { ConfigError, runCommand } from '@edgeship/edge-common';
 
 export interface SourceInfo {
   /** Full commit id of the last commit touching the image's inputs; "-dirty" when they have local changes. */

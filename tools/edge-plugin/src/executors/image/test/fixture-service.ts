@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { EXECUTABLES_RECORD, type ExecutablesRecord } from '../../../lib/build-record';
-import { createFixtureWorkspace, writeFixtureFile } from '../../../testing/fixture-workspace';
+import { createFixtureWorkspace, writeFixtureFile } from '@edgeship/edge-common/testing';
 import { readPinnedRuntime } from '../../bundle/lib/runtime-version';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');

@@ -1,18 +1,19 @@
-import './log-to-stderr';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../../lib/run-command';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
+import { runCommand } from '@edgeship/edge-common';
+import { captureOutput, executorContext, logToStderr } from '@edgeship/edge-common/testing';
 import imageExecutor from '../image.impl';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
 import { readImageRecord, type ImageRecord } from '../lib/image-record';
 import { sha256File } from '../lib/reproducible-tar';
 import { postTasksExecution } from '../lib/restore-after-cache-hit';
 import { createImageWorkspace, FIXTURE_PORT, FIXTURE_SERVICE, getJson } from './fixture-service';
+
+// Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.
+logToStderr();
 
 const MB = 1024 * 1024;
 const repository = `edgeship-test/image-${process.pid}`;

@@ -1,12 +1,14 @@
-import './log-to-stderr';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../../lib/run-command';
-import { copyWorkspaceToThrowawayRepo } from '../../../testing/workspace-copy';
+import { runCommand } from '@edgeship/edge-common';
+import { copyWorkspaceToThrowawayRepo, logToStderr } from '@edgeship/edge-common/testing';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
 import { readImageRecord, type ImageRecord } from '../lib/image-record';
+
+// Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.
+logToStderr();
 
 const repository = `edgeship-test/nx-${process.pid}`;
 

@@ -1,18 +1,18 @@
-import './log-to-stderr';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../../lib/run-command';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
-import { findFreePort } from '../../../testing/free-port';
+import { runCommand } from '@edgeship/edge-common';
+import { captureOutput, executorContext, findFreePort, logToStderr } from '@edgeship/edge-common/testing';
 import imageExecutor from '../image.impl';
 import { readImageId, removeImageTag } from '../lib/docker-engine';
 import { readImageRecord, type ImageRecord } from '../lib/image-record';
 import { sha256File } from '../lib/reproducible-tar';
 import { createImageWorkspace, FIXTURE_SERVICE } from './fixture-service';
+
+// Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.
+logToStderr();
 
 // A second docker engine on this machine, reached over ssh on 127.0.0.1 through a docker context, stands in
 // for a native ARM64 host: the Dockerfile runs nothing (file copies only), so the engine's own arch does

@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolError } from '../../../lib/errors';
-import { runCommand } from '../../../lib/run-command';
+import { ToolError, runCommand } from '@edgeship/edge-common';
 import type { PrunedManifests } from './prune-lockfile';
 
 /**

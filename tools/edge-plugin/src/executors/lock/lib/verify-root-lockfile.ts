@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, ToolError } from '../../../lib/errors';
-import { runCommand } from '../../../lib/run-command';
+import { ConfigError, ToolError, runCommand } from '@edgeship/edge-common';
 import { findEntriesWithoutIntegrity, type Lockfile } from './lockfile';
 import { parseNpmDrift } from './parse-npm-drift';
 

@@ -2,15 +2,15 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { executorContext } from '../../../testing/executor-context';
-import { captureOutput } from '../../../testing/capture-output';
 import {
+  executorContext,
+  captureOutput,
   createFixtureWorkspace,
   npmInstall,
   readFixtureJson,
   writeFixtureFile,
   removeFixtureWorkspaces,
-} from '../../../testing/fixture-workspace';
+} from '@edgeship/edge-common/testing';
 import type { Lockfile } from '../lib/lockfile';
 import lockExecutor from '../lock.impl';
 

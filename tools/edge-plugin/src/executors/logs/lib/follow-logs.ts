@@ -1,5 +1,4 @@
-import { ToolError } from '../../../lib/errors';
-import { followLines, runCommand } from '../../../lib/run-command';
+import { ToolError, followLines, runCommand } from '@edgeship/edge-common';
 import { listLimitedHosts } from '../../deploy/lib/limited-hosts';
 import { journalArgs, type NormalizedLogsOptions } from './normalize-logs-options';
 import { sshArgs, type HostConnection } from './ssh-args';

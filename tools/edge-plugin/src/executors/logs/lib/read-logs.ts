@@ -1,4 +1,4 @@
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { readNodes } from '../../status/lib/read-nodes';
 import { journalArgs, type NormalizedLogsOptions } from './normalize-logs-options';
 

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../lib/errors';
-import { executorContext } from '../../../testing/executor-context';
-import { createFixtureWorkspace } from '../../../testing/fixture-workspace';
+import { ConfigError } from '@edgeship/edge-common';
+import { executorContext, createFixtureWorkspace } from '@edgeship/edge-common/testing';
 import { normalizeReleaseOptions } from './normalize-options';
 
 const withImage = () =>

@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ConfigError } from '../../../lib/errors';
-import { isCi } from '../../../lib/is-ci';
+import { ConfigError, isCi } from '@edgeship/edge-common';
 import { checkSemver } from '../../../lib/semver';
 import { IMAGE_RECORD } from '../../image/lib/image-record';
 import { parsePlatforms } from '../../image/lib/platforms';

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolError } from '../../../lib/errors';
-import { runCommand } from '../../../lib/run-command';
+import { ToolError, runCommand } from '@edgeship/edge-common';
 import {
   imagetoolsCreateArgs,
   imagetoolsDigestArgs,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ConfigError, ToolError } from '../../../lib/errors';
+import { ConfigError, ToolError } from '@edgeship/edge-common';
 import {
   checkRegistryReachable,
   createAuthConfig,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, ToolError } from '../../../lib/errors';
+import { ConfigError, ToolError } from '@edgeship/edge-common';
 
 export const DEFAULT_REGISTRY = '127.0.0.1:5000';
 

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { ConfigError } from '../../../lib/errors';
-import { runCommand } from '../../../lib/run-command';
+import { ConfigError, runCommand } from '@edgeship/edge-common';
 
 export const SBOM_FILE = 'sbom.cdx.json';
 

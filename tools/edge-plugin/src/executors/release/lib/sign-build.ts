@@ -5,7 +5,7 @@ import {
   writeSignedRecordFile,
   type BuildRecord,
 } from '../../../lib/build-record';
-import { ConfigError, ToolError } from '../../../lib/errors';
+import { ConfigError, ToolError } from '@edgeship/edge-common';
 import { hashFile } from '../../bundle/lib/runtime-cache';
 import { SBOM_FILE, writeSbom } from './sbom';
 import { signBlob, verifyBlob, type KeyPair } from './signing';

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, ToolError } from '../../../lib/errors';
-import { logger } from '../../../lib/logger';
-import { runCommand } from '../../../lib/run-command';
+import { ConfigError, ToolError, logger, runCommand } from '@edgeship/edge-common';
 import { markDevelopmentKey } from '../../../lib/trust-anchor';
 import {
   cosignGenerateArgs,

@@ -1,4 +1,3 @@
-import '../../image/test/log-to-stderr';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
@@ -14,9 +13,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../../lib/run-command';
-import { captureOutput } from '../../../testing/capture-output';
-import { executorContext } from '../../../testing/executor-context';
+import { runCommand } from '@edgeship/edge-common';
+import {
+  captureOutput,
+  executorContext,
+  logToStderr,
+  startRegistry,
+  type TestRegistry,
+} from '@edgeship/edge-common/testing';
 import deployExecutor from '../../deploy/deploy.impl';
 import { resolveDeployArtifacts } from '../../deploy/lib/deploy-artifacts';
 import { normalizeOptions } from '../../deploy/lib/normalize-options';
@@ -27,7 +31,9 @@ import { createImageWorkspace, FIXTURE_SERVICE } from '../../image/test/fixture-
 import { readTagDigest } from '../lib/publish';
 import type { ReleaseRecord } from '../lib/release-record';
 import releaseExecutor from '../release.impl';
-import { startRegistry, type TestRegistry } from './registry-fixture';
+
+// Node 20's test runner reads this file's stdout as its report channel: the logger writes to stderr.
+logToStderr();
 
 const repository = `edgeship-test/release-${process.pid}`;
 const root = createImageWorkspace();

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { normalizeOptions } from '../../deploy/lib/normalize-options';
 import type { TrustPolicy } from '../../deploy/lib/trust-policy';
 import type { RollbackExecutorOptions } from '../schema';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { captureOutput } from '../../../testing/capture-output';
+import { captureOutput } from '@edgeship/edge-common/testing';
 import { printRollback } from './print-rollback';
 import type { RollbackReport } from './run-rollback';
 

@@ -1,4 +1,4 @@
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import type { RollbackReport } from './run-rollback';
 
 /**
@@ -7,7 +7,7 @@ import type { RollbackReport } from './run-rollback';
  */
 export function printRollback(report: RollbackReport, options: { json: boolean }): void {
   if (options.json) {
-    console.log(JSON.stringify(report, null, 2));
+    logger.info(JSON.stringify(report, null, 2));
     return;
   }
   for (const refusal of report.refused)

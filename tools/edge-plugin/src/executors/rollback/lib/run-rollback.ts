@@ -1,6 +1,6 @@
 import { summarizeReport, type AnsibleReport, type NodeHealth } from '../../deploy/lib/deploy-report';
 import { readNodes } from '../../status/lib/read-nodes';
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { applyRollback } from './apply-rollback';
 import type { NormalizedRollbackOptions } from './normalize-rollback-options';
 import { planRollback, type RollbackRefusal, type RollbackStep } from './plan-rollback';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 import type { TrustPolicy } from '../../deploy/lib/trust-policy';
 import type { RollbackStep } from './plan-rollback';
 import { verifyKeptReleases, type KeptRelease } from './verify-kept-releases';

@@ -1,4 +1,4 @@
-import { runCommand, type RunResult } from '../../../lib/run-command';
+import { runCommand, type RunResult } from '@edgeship/edge-common';
 import { WORKSPACE_ROOT } from '../../deploy/test/fleet-helpers';
 import type { StatusReport } from '../../status/lib/run-status';
 import type { StatusRow } from '../../status/lib/status-rows';

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { resolve } from 'node:path';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import { normalizeOptions } from '../../deploy/lib/normalize-options';
 import type { StatusExecutorOptions } from '../schema';
 

@@ -1,4 +1,4 @@
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import type { StatusReport } from './run-status';
 import type { HistoryRecord, StatusRow } from './status-rows';
 
@@ -8,7 +8,7 @@ import type { HistoryRecord, StatusRow } from './status-rows';
  */
 export function printStatus(report: StatusReport, options: { json: boolean; history: number }): void {
   if (options.json) {
-    console.log(JSON.stringify(report, null, 2));
+    logger.info(JSON.stringify(report, null, 2));
     return;
   }
   const now = Date.now();

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { logger } from '../../../lib/logger';
+import { logger } from '@edgeship/edge-common';
 import { renderStatusHtml } from '../../../lib/report-html/render-status-html';
 import { writeHtmlReport } from '../../../lib/report-html/write-html-report';
 import type { NormalizedStatusOptions } from './normalize-status-options';

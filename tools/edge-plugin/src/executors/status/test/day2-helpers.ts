@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand, type RunResult } from '../../../lib/run-command';
+import { runCommand, type RunResult } from '@edgeship/edge-common';
 import { runDeployBatch } from '../../deploy/test/deploy-batch';
 import { WORKSPACE_ROOT } from '../../deploy/test/fleet-helpers';
 

@@ -1,5 +1,5 @@
 import { names, readJson, type Tree } from '@nx/devkit';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '@edgeship/edge-common';
 import type { ServiceGeneratorSchema } from '../schema';
 import { readWorkspacePackages, type WorkspacePackage } from './workspace-packages';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createFixtureWorkspace, writeFixtureFile } from '../../../testing/fixture-workspace';
+import { createFixtureWorkspace, writeFixtureFile } from '@edgeship/edge-common/testing';
 import { listManifests, updateLockfile } from './update-lockfile';
 
 // Real npm on a workspace with no registry dependencies: nothing is downloaded.

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runCommand } from '../../../lib/run-command';
+import { runCommand } from '@edgeship/edge-common';
 
 export type InstallMode = 'full' | 'lockfile-only';
 

@@ -5,14 +5,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fleetDown, fleetUp } from '../../../../../edge-fleet/src/index';
-import { testFleetName } from '../../../../../edge-fleet/test/test-fleet-name';
+import { fleetDown, fleetUp } from '@edgeship/edge-fleet';
+import {
+  testFleetName,
+  startHammer,
+  copyWorkspaceToThrowawayRepo,
+  WORKSPACE_ROOT,
+} from '@edgeship/edge-common/testing';
 import type { DeployExecutorOptions } from '../../../executors/deploy/schema';
 import { runDeployBatch } from '../../../executors/deploy/test/deploy-batch';
 import { getJson } from '../../../executors/deploy/test/fleet-helpers';
 import { writeReleaseVariant } from '../../../executors/deploy/test/release-variants';
-import { startHammer } from '../../../testing/request-hammer';
-import { copyWorkspaceToThrowawayRepo, WORKSPACE_ROOT } from '../../../testing/workspace-copy';
 import { FRAMEWORKS } from '../lib/normalize-options';
 
 // The real `nx g` on a throwaway copy of this workspace, then the new service's first targets.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { resolveWorkspaceRoot } from '../src/workspace';
+import { resolveWorkspaceRoot } from '../workspace';
 
 /**
  * Fleet names are machine-wide but keys live in the workspace: a clone running these tests at the

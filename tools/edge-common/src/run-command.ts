@@ -12,7 +12,10 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** The tool's exit code; 1 when it has none (killed by a signal, never started). */
   exitCode: number;
+  /** The signal that ended the tool, when one did (then exitCode says 1, but the tool did not exit). */
+  signal?: string;
   stdout: string;
   stderr: string;
 }
@@ -43,15 +46,22 @@ export async function runCommand(
   const exitCode = result.exitCode ?? 1;
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
+  const signal = result.signal;
   if (check && (exitCode !== 0 || result.failed)) {
     const why = result.timedOut
       ? `timed out after ${options.timeoutMs} ms`
       : result.code === 'ENOENT'
         ? `was not found on PATH`
-        : `exited with code ${exitCode}`;
-    throw new ToolError(`${file} ${why}`, [file, ...args].join(' '), result.exitCode, stderr || stdout);
+        : signal
+          ? `was killed by ${signal}`
+          : `exited with code ${exitCode}`;
+    throw new ToolError(`${file} ${why}`, [file, ...args].join(' '), result.exitCode, stderr || stdout, {
+      signal,
+      shortMessage: result.shortMessage,
+      cause: result.cause,
+    });
   }
-  return { exitCode, stdout, stderr };
+  return signal ? { exitCode, signal, stdout, stderr } : { exitCode, stdout, stderr };
 }
 
 export interface FollowOptions {
