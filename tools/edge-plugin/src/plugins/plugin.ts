@@ -6,19 +6,24 @@ import { createNodesFromFiles } from 'nx/src/devkit-exports';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readEdgeshipMarker, type EdgeshipMarker } from '../lib/service-manifest';
-
-const PLUGIN = '@edgeship/edge-plugin';
+import { PROJECT_FILES_GLOB, projectKindOf } from './project-files';
+import { formatTarget, target } from './target';
+import { inferToolkitTargets } from './toolkit-targets';
 
 /**
  * Finds edgeship projects by the `edgeship` marker in their package.json and infers their
- * targets, so adding a service is adding a folder: no project.json to keep in step.
+ * targets, so adding a service is adding a folder: no project.json to keep in step. The toolkit's
+ * projects (tools/*, pipelines/, playbooks/) get format and test (toolkit-targets.ts).
  */
 export const createNodesV2: CreateNodesV2 = [
-  'packages/*/package.json',
+  PROJECT_FILES_GLOB,
   (files, _options, context) =>
     createNodesFromFiles(
       (file) => {
         const root = dirname(file);
+        const kind = projectKindOf(file);
+        if (kind === 'toolkit') return { projects: { [root]: { targets: inferToolkitTargets() } } };
+        if (kind !== 'package') return {};
         const manifest = JSON.parse(readFileSync(join(context.workspaceRoot, file), 'utf8')) as Record<
           string,
           unknown
@@ -37,15 +42,7 @@ export const createNodes = createNodesV2;
 
 function inferTargets(marker: EdgeshipMarker): Record<string, TargetConfiguration> {
   const common = {
-    format: target(
-      'format',
-      'Check that Prettier leaves every file of the project unchanged (--fix rewrites).',
-      {
-        cache: true,
-        inputs: ['{projectRoot}/**/*', '{workspaceRoot}/.prettierrc.json', '{workspaceRoot}/.prettierignore'],
-        outputs: [],
-      },
-    ),
+    format: formatTarget(),
     test: target('test', "Run the project's unit tests (node:test).", {
       cache: true,
       inputs: ['default', '^production'],
@@ -115,15 +112,3 @@ function inferTargets(marker: EdgeshipMarker): Record<string, TargetConfiguratio
 
 /** What a deploy needs built first; `npm start` builds these in parallel before one rollout of every service. */
 export const DEPLOY_DEPENDS_ON = ['bundle', 'image'] as const;
-
-function target(
-  executor: string,
-  description: string,
-  config: Omit<TargetConfiguration, 'executor' | 'metadata'>,
-): TargetConfiguration {
-  return {
-    executor: `${PLUGIN}:${executor}`,
-    ...config,
-    metadata: { technologies: ['edgeship'], description },
-  };
-}

@@ -1,3 +1,4 @@
 export interface TestExecutorOptions {
   pattern?: string;
+  concurrency?: number;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { logger, runCommand } from '@edgeship/edge-common';
 import { resolveProjectRoot } from '../../lib/project';
 import { findSpecFiles, nodeTestArgs } from './lib/find-spec-files';
+import { testEnvironment } from './lib/test-environment';
 import type { TestExecutorOptions } from './schema';
 import { runExecutor } from '../../lib/run-executor';
 
@@ -19,8 +20,9 @@ export default async function testExecutor(
       return { success: false };
     }
     logger.step(`${projectRoot}: ${files.length} spec file(s)`);
-    const result = await runCommand(process.execPath, nodeTestArgs(files), {
+    const result = await runCommand(process.execPath, nodeTestArgs(files, options.concurrency), {
       cwd: context.root,
+      env: testEnvironment(),
       stream: true,
       check: false,
     });

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { copyWorkspaceToThrowawayRepo } from '@edgeship/edge-common/testing';
+import { findSpecFiles, WORKSPACE_SPEC_FOLDERS } from '../../executors/test/lib/find-spec-files';
 
 const PLUGIN_SOURCE = 'tools/edge-plugin/src/plugins/plugin.ts';
 const BUNDLE = 'tools/edge-plugin/dist/plugin.js';
@@ -79,6 +80,27 @@ describe('compiled plugin', () => {
 
   it('loads in an isolated plugin worker too (NX_ISOLATE_PLUGINS=true)', () => {
     assert.equal(describeTargets({ NX_ISOLATE_PLUGINS: 'true' }).test, 'Edited description.');
+  });
+
+  it('gives the test targets of all projects together exactly the spec files npm test runs', () => {
+    const graphFile = join(root, '.nx', 'graph.json');
+    nx(['graph', `--file=${graphFile}`]);
+    const { graph } = JSON.parse(readFileSync(graphFile, 'utf8')) as {
+      graph: {
+        nodes: Record<
+          string,
+          { data: { root: string; targets?: Record<string, { options?: { pattern?: string } }> } }
+        >;
+      };
+    };
+    const byTestTargets = Object.values(graph.nodes).flatMap(({ data }) =>
+      data.targets?.['test']
+        ? findSpecFiles(join(root, data.root), data.targets['test'].options?.pattern)
+        : [],
+    );
+    const byNpmTest = WORKSPACE_SPEC_FOLDERS.flatMap((folder) => findSpecFiles(join(root, folder)));
+    // Sorted with repeats: a spec two projects' targets run would show up twice.
+    assert.deepEqual(byTestTargets.sort(), byNpmTest.sort());
   });
 
   it("runs the plugin's executors", () => {

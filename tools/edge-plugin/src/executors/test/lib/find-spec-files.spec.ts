@@ -27,4 +27,15 @@ describe('nodeTestArgs', () => {
   it('loads tsx and runs node:test on the files', () => {
     assert.deepEqual(nodeTestArgs(['a.spec.ts']), ['--import', 'tsx', '--test', 'a.spec.ts']);
   });
+
+  it('runs at most the given number of files at once', () => {
+    assert.deepEqual(nodeTestArgs(['a.spec.ts', 'b.spec.ts'], 1), [
+      '--test-concurrency=1',
+      '--import',
+      'tsx',
+      '--test',
+      'a.spec.ts',
+      'b.spec.ts',
+    ]);
+  });
 });

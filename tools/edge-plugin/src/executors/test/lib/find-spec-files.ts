@@ -1,6 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * The workspace folders whose every spec `npm test` runs (tools/scripts/test.ts); the projects' test
+ * targets together run the same files (plugins/plugin.spec.ts checks).
+ */
+export const WORKSPACE_SPEC_FOLDERS = ['packages', 'tools', 'playbooks', 'pipelines'] as const;
+
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'files', '.nx']);
 
 /** Every `*.spec.ts` below `root`, sorted, leaving out dependencies, outputs and generator templates. */
@@ -20,7 +26,11 @@ export function findSpecFiles(root: string, pattern?: string): string[] {
   return found.sort();
 }
 
-/** node's test runner with TypeScript support, one process per file as node:test does. */
-export function nodeTestArgs(files: readonly string[]): string[] {
-  return ['--import', 'tsx', '--test', ...files];
+/**
+ * node's test runner with TypeScript support, one process per file as node:test does; at most
+ * `concurrency` files at once when given (node's default: one fewer than the cores).
+ */
+export function nodeTestArgs(files: readonly string[], concurrency?: number): string[] {
+  const limit = concurrency === undefined ? [] : [`--test-concurrency=${concurrency}`];
+  return [...limit, '--import', 'tsx', '--test', ...files];
 }
