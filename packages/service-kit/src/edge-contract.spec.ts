@@ -27,10 +27,9 @@ for (const framework of ['fastify', 'express', 'hono', 'http']) {
       // The first connection makes systemd-socket-activate exec the service; it waits in the backlog meanwhile.
       assert.deepEqual(await getJson(service.port, '/healthz'), { status: 200, body: { status: 'ok' } });
       await waitFor(() => notify.messages.includes('READY=1'), 'READY=1', 15_000);
-      assert.ok(
-        notify.messages.includes(`STATUS=listening on 127.0.0.1:${service.port}`),
-        notify.messages.join(),
-      );
+      // STATUS may be a datagram of its own, read a moment after READY=1: wait for it rather than race it.
+      const status = `STATUS=listening on 127.0.0.1:${service.port}`;
+      await waitFor(() => notify.messages.includes(status), status, 5_000);
       assert.deepEqual(await getJson(service.port, '/hello'), { status: 200, body: { framework } });
       assert.deepEqual(await getJson(service.port, '/readyz'), { status: 200, body: { status: 'ready' } });
       const version = await getJson(service.port, '/version');

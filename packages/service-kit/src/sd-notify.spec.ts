@@ -3,6 +3,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { createService } from './create-service';
 import { captureLogs, waitFor } from './fixtures/test-helpers';
@@ -53,9 +54,10 @@ describe(
 
     before(async () => {
       receiver = spawn('python3', [join(__dirname, 'fixtures', 'notify-receiver.py'), socketPath]);
-      receiver.stdout!.on('data', (chunk: Buffer) =>
-        received.push(...chunk.toString().split('\n').filter(Boolean)),
-      );
+      // Whole lines: a pipe chunk may end in the middle of one.
+      createInterface({ input: receiver.stdout! }).on('line', (line) => {
+        if (line) received.push(line);
+      });
       await waitFor(() => received.includes('bound'), 'the notify receiver to bind', 30_000);
     });
     after(() => {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { findFreePort } from '@edgeship/edge-common';
 import { isHealthy } from '../../../lib/is-healthy';
 import type { ContractObservation } from './contract-failure';
@@ -70,7 +71,8 @@ export async function checkContract(input: ContractCheckInput): Promise<Contract
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     started.push(receiver);
-    receiver.stdout!.on('data', (chunk: Buffer) => notifications.push(...chunk.toString().split('\n')));
+    // Whole lines: a pipe chunk may end in the middle of one.
+    createInterface({ input: receiver.stdout! }).on('line', (line) => notifications.push(line));
     // The check's own set-up, not the service under test: its wait must not shrink with a short contract
     // timeout, or a busy machine (python3 starting slowly) fails a service that did nothing wrong.
     await waitUntil(
