@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createPipelineFixture } from '../../tools/pipeline/test/fixture-workspace';
+import { createPipelineFixture } from '@edgeship/pipeline/testing/fixture-workspace';
 import { EMPTY_TREE } from '../gitlab/nx-shas';
 import {
   BUILD,

@@ -103,6 +103,30 @@ describe('compiled plugin', () => {
     assert.deepEqual(byTestTargets.sort(), byNpmTest.sort());
   });
 
+  it('has no cycle in the project graph: packages import each other one way only', () => {
+    const graphFile = join(root, '.nx', 'graph.json');
+    nx(['graph', `--file=${graphFile}`]);
+    const { graph } = JSON.parse(readFileSync(graphFile, 'utf8')) as {
+      graph: { dependencies: Record<string, { target: string }[]> };
+    };
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (project: string, path: string[]) => {
+      state.set(project, 'open');
+      for (const { target } of graph.dependencies[project] ?? []) {
+        if (!(target in graph.dependencies)) continue; // an npm package, not a project
+        if (state.get(target) === 'open')
+          cycles.push([...path.slice(path.indexOf(target)), target].join(' -> '));
+        else if (!state.has(target)) visit(target, [...path, target]);
+      }
+      state.set(project, 'done');
+    };
+    for (const project of Object.keys(graph.dependencies)) if (!state.has(project)) visit(project, [project]);
+    assert.deepEqual(cycles, []);
+    // Not vacuous: the toolkit's packages are in the graph with their edges.
+    assert.ok(graph.dependencies['edge-plugin']?.some(({ target }) => target === 'edge-common'));
+  });
+
   it("runs the plugin's executors", () => {
     const output = nx(['run', 'hello-edge:format', '--outputStyle=stream', '--skipNxCache']);
     assert.match(output, /hello-edge:format/);
