@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { fleetDown, fleetUp, parseInventory, type FleetInventory } from '@edgeship/edge-fleet';
-import { sleep, waitForSystemRunning } from '@edgeship/edge-fleet/node-container';
+import { waitForSystemRunning } from '@edgeship/edge-fleet/node-container';
 import { waitForSsh } from '@edgeship/edge-fleet/ssh';
 import { testFleetName, startHammer } from '@edgeship/edge-common/testing';
 import { runCommand } from '@edgeship/edge-common';
@@ -13,7 +13,15 @@ import { recordExecutables } from '../../bundle/lib/executables-record';
 import { readPinnedRuntime } from '../../../lib/runtime/runtime-version';
 import deployExecutor from '../deploy.impl';
 import type { DeployExecutorOptions } from '../schema';
-import { contextFor, execOnNode, getJson, readExposure, readReport, WORKSPACE_ROOT } from './fleet-helpers';
+import {
+  contextFor,
+  execOnNode,
+  getJson,
+  readExposure,
+  readReport,
+  waitForStaging,
+  WORKSPACE_ROOT,
+} from './fleet-helpers';
 import { writeReleaseVariant } from './release-variants';
 
 /*
@@ -50,23 +58,6 @@ async function deploy(artifactDir: string, version: string, options: DeployExecu
     contextFor(SERVICE),
   );
   return { success: result.success, report: await readReport(reportFile) };
-}
-
-/** Waits until `container`'s releases directory holds a staging directory: a release is on its way in. */
-async function waitForStaging(container: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { stdout } = await runCommand(
-      'docker',
-      ['exec', container, 'ls', '-a', `/opt/edgeship/${SERVICE}/releases`],
-      {
-        check: false,
-      },
-    );
-    if (stdout.includes('.staging-')) return;
-    await sleep(500);
-  }
-  throw new Error(`${container}: no staging directory within ${timeoutMs / 1000} s`);
 }
 
 async function readVersions(): Promise<string[]> {
@@ -324,7 +315,7 @@ describe('deploy executor on a real fleet', { timeout: 120 * MINUTES }, () => {
     const deploying = deploy(artifacts.v4, versions.v4, { serial: '100%' });
     // Killed while the new release is being staged on it: after the switch would be too late to matter.
     const isStaging = await Promise.race([
-      waitForStaging(victim.container, 10 * MINUTES).then(() => true),
+      waitForStaging(victim.container, SERVICE, 10 * MINUTES).then(() => true),
       deploying.then(() => false),
     ]);
     assert.ok(isStaging, `${victim.name} finished the deploy before a staging directory appeared`);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { runCommand } from '@edgeship/edge-common';
+import { sleep } from '@edgeship/edge-fleet/node-container';
 import type { NodeOutcome } from '../lib/deploy-report';
 
 export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
@@ -61,4 +62,27 @@ export async function execOnNode(container: string, args: string[]): Promise<str
 /** Bytes a node container has received on eth0: artifact, SSH and Ansible's modules, all of it. */
 export async function readReceivedBytes(container: string): Promise<number> {
   return Number(await execOnNode(container, ['cat', '/sys/class/net/eth0/statistics/rx_bytes']));
+}
+
+/**
+ * Waits until `container`'s releases directory of `service` holds a staging directory: a release is on its
+ * way in (the moment the node-killing specs kill a node mid-upload).
+ */
+export async function waitForStaging(
+  container: string,
+  service: string,
+  timeoutMs: number,
+  pollMs = 500,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { stdout } = await runCommand(
+      'docker',
+      ['exec', container, 'ls', '-a', `/opt/edgeship/${service}/releases`],
+      { check: false },
+    );
+    if (stdout.includes('.staging-')) return;
+    await sleep(pollMs);
+  }
+  throw new Error(`${container}: no staging directory within ${timeoutMs / 1000} s`);
 }

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fleetDown, fleetUp, type FleetInventory } from '@edgeship/edge-fleet';
-import { sleep, waitForSystemRunning } from '@edgeship/edge-fleet/node-container';
+import { waitForSystemRunning } from '@edgeship/edge-fleet/node-container';
 import { waitForSsh } from '@edgeship/edge-fleet/ssh';
 import { testFleetName } from '@edgeship/edge-common/testing';
 import { runCommand } from '@edgeship/edge-common';
 import deployExecutor from '../deploy.impl';
 import type { DeployExecutorOptions } from '../schema';
-import { contextFor, getJson, readReport, WORKSPACE_ROOT } from './fleet-helpers';
+import { contextFor, getJson, readReport, waitForStaging, WORKSPACE_ROOT } from './fleet-helpers';
 import { writeReleaseVariant } from './release-variants';
 
 /*
@@ -56,21 +56,8 @@ async function versionOn(port: number): Promise<string> {
 
 /** Kills `container` as soon as it holds a staging directory of the service: its upload has begun. */
 async function killWhenStaging(container: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { stdout } = await runCommand(
-      'docker',
-      ['exec', container, 'ls', '-a', `/opt/edgeship/${SERVICE}/releases`],
-      { check: false },
-    );
-    if (stdout.includes('.staging-')) {
-      await runCommand('docker', ['kill', container]);
-      return;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${container}: no staging directory within ${timeoutMs / 1000} s`);
-    await sleep(200);
-  }
+  await waitForStaging(container, SERVICE, timeoutMs, 200);
+  await runCommand('docker', ['kill', container]);
 }
 
 describe(`a ${NODES}-node rollout on a real fleet`, { timeout: 60 * MINUTES }, () => {
