@@ -1,8 +1,10 @@
 /**
  * The node's history, end to end on this machine: edge_health_gate (the role's) appends a record where the
  * outcome of a release switch is known, edge_node_probe (status.yml's and deploy.yml's) reads the tail back
- * with the current release's release.env. Both are WANT_JSON modules, so they run here exactly as Ansible
- * runs them on a node: `python3 <module> <args.json>`. The service is a real HTTP server on a free port.
+ * with the current release's release.env. Both run here as Ansible runs them on a node, minus the transport:
+ * the gate, an AnsibleModule, by Debian's python3 (the one ansible-core's module_utils are installed for) with
+ * a file holding {"ANSIBLE_MODULE_ARGS": ...}; the probe, a lean WANT_JSON module, with a file of its arguments.
+ * The service is a real HTTP server on a free port.
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { runCommand } from '@edgeship/edge-common';
 
 const GATE = join(__dirname, '..', 'roles', 'edge_service', 'library', 'edge_health_gate.py');
 const PROBE = join(__dirname, '..', 'library', 'edge_node_probe.py');
+const ANSIBLE_PYTHON = '/usr/bin/python3';
 
 let root: string;
 let server: Server;
@@ -22,8 +25,9 @@ let port: number;
 
 async function runModule(module: string, args: Record<string, unknown>): Promise<Record<string, any>> {
   const file = join(root, `args-${Date.now()}-${Math.random()}.json`);
-  await writeFile(file, JSON.stringify(args));
-  const run = await runCommand('python3', [module, file], { check: false });
+  const isLean = module === PROBE;
+  await writeFile(file, JSON.stringify(isLean ? args : { ANSIBLE_MODULE_ARGS: args }));
+  const run = await runCommand(ANSIBLE_PYTHON, [module, file], { check: false });
   return JSON.parse(run.stdout);
 }
 

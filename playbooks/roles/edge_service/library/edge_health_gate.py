@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 # -*- coding: utf-8 -*-
-# WANT_JSON
 """The health gate of a release, run on the node in one module run.
 
 Polling in one process keeps the timeout a real timeout: with `uri` + `until`, every attempt is a new
-module run, which alone takes seconds on a QEMU-emulated node. Lean (WANT_JSON, standard library only,
-see edge_release_stage): a few KB on the wire instead of an AnsiballZ payload.
+module run, which alone takes seconds on a QEMU-emulated node. An AnsibleModule: it probes with Ansible's
+`open_url` and asks systemd through `module.run_command`, at the price of an AnsiballZ payload (~180 KB
+on the wire, playbooks/README.md) where the file operations of edge_release_stage stay lean.
 """
 
 DOCUMENTATION = r"""
@@ -87,11 +87,11 @@ seconds_to_healthy:
 
 import json
 import os
-import subprocess
-import sys
 import time
 from urllib.error import HTTPError, URLError
-from urllib.request import urlopen
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.urls import ConnectionError as UrlConnectionError, open_url
 
 
 class GateFailed(Exception):
@@ -103,20 +103,22 @@ class GateFailed(Exception):
 def probe(url):
     """(status, parsed JSON or None, error text)."""
     try:
-        response = urlopen(url, timeout=5)
+        # No proxy: the service listens on the node's loopback.
+        response = open_url(url, timeout=5, use_proxy=False, follow_redirects="none")
         body = response.read()
         return response.getcode(), json.loads(body or b"null"), ""
     except HTTPError as error:
         return error.code, None, "HTTP %s" % error.code
-    except (URLError, OSError, ValueError) as error:
+    except (URLError, UrlConnectionError, OSError, ValueError) as error:
         return 0, None, str(getattr(error, "reason", error))
 
 
-def read_unit(unit):
-    output = subprocess.check_output(
-        ["systemctl", "show", "--property=ActiveState,MainPID,NRestarts", unit], universal_newlines=True
-    )
-    return dict(line.split("=", 1) for line in output.splitlines() if "=" in line)
+def read_unit(run_command, unit):
+    """ActiveState, MainPID and NRestarts of the unit; run_command is AnsibleModule.run_command."""
+    rc, out, err = run_command(["systemctl", "show", "--property=ActiveState,MainPID,NRestarts", unit])
+    if rc != 0:
+        raise GateFailed("systemctl show %s failed (%d): %s" % (unit, rc, err.strip()), {})
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
 
 
 def wait_until_healthy(params, started):
@@ -140,13 +142,13 @@ def wait_until_healthy(params, started):
         time.sleep(params["interval"])
 
 
-def hold_stability_window(params, version):
-    before = read_unit(params["unit"])
+def hold_stability_window(params, version, run_command):
+    before = read_unit(run_command, params["unit"])
     deadline = time.time() + params["stability_window"]
     while time.time() < deadline:
         time.sleep(min(params["interval"], max(deadline - time.time(), 0)))
         status, _, error = probe(params["url"] + "/healthz")
-        after = read_unit(params["unit"])
+        after = read_unit(run_command, params["unit"])
         changed = [key for key in ("MainPID", "NRestarts") if after.get(key) != before.get(key)]
         if status != 200 or after.get("ActiveState") != "active" or changed:
             raise GateFailed(
@@ -194,33 +196,34 @@ def append_history(path, record, error, before=()):
         return "history not written: %s" % failure
 
 
-def read_params(path):
-    with open(path) as handle:
-        args = json.load(handle)
-    params = dict(url=str(args["url"]), version=str(args.get("version") or ""), unit=str(args["unit"]),
-                  history_file=str(args.get("history_file") or ""), history=args.get("history") or {},
-                  history_before=args.get("history_before") or [])
-    for key, default in (("timeout", 60), ("interval", 2), ("stability_window", 0)):
-        params[key] = int(args.get(key, default))
-    return params
+ARGUMENT_SPEC = dict(
+    url=dict(type="str", required=True),
+    version=dict(type="str", default=""),
+    unit=dict(type="str", required=True),
+    timeout=dict(type="int", default=60),
+    interval=dict(type="int", default=2),
+    stability_window=dict(type="int", default=0),
+    history_file=dict(type="path", default=""),
+    history=dict(type="dict", default={}),
+    history_before=dict(type="list", elements="raw", default=[]),
+)
 
 
 def main():
-    params = read_params(sys.argv[1])
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=False)
+    params = module.params
     started = time.time()
     try:
         version = wait_until_healthy(params, started)
         seconds_to_healthy = round(time.time() - started, 1)
         if params["stability_window"] > 0:
-            hold_stability_window(params, version)
+            hold_stability_window(params, version, module.run_command)
     except GateFailed as failure:
         warning = append_history(params["history_file"], params["history"], str(failure), params["history_before"])
-        print(json.dumps(dict(failed=True, msg=str(failure), version=failure.version, history_warning=warning)))
-        sys.exit(1)
+        module.fail_json(msg=str(failure), version=failure.version, history_warning=warning)
     warning = append_history(params["history_file"], params["history"], "", params["history_before"])
     # changed stays false: the record describes a switch that edge_release_activate made (and reported).
-    print(json.dumps(dict(changed=False, version=version,
-                          seconds_to_healthy=seconds_to_healthy, history_warning=warning)))
+    module.exit_json(changed=False, version=version, seconds_to_healthy=seconds_to_healthy, history_warning=warning)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 import edge_health_gate
-from edge_health_gate import GateFailed, append_history, read_params, wait_until_healthy
+from edge_health_gate import GateFailed, append_history, read_unit, wait_until_healthy
 
 
 def test_append_history_appends_one_line_per_record_after_the_ones_before(tmp_path):
@@ -40,11 +40,17 @@ def test_append_history_reports_instead_of_failing_and_does_nothing_without_a_fi
     assert append_history(str(tmp_path / "missing" / "history.jsonl"), {}, "").startswith("history not written")
 
 
-def test_read_params_fills_the_defaults(tmp_path):
-    path = tmp_path / "args.json"
-    path.write_text(json.dumps({"url": "http://127.0.0.1:1", "unit": "edgeship-x.service", "timeout": "5"}))
-    params = read_params(str(path))
-    assert (params["timeout"], params["interval"], params["stability_window"], params["version"]) == (5, 2, 0, "")
+def test_read_unit_asks_systemctl_for_three_properties_and_maps_its_failure():
+    calls = []
+
+    def run_command(argv):
+        calls.append(argv)
+        return (0, "ActiveState=active\nMainPID=42\nNRestarts=0\n", "") if len(calls) == 1 else (1, "", "boom\n")
+
+    assert read_unit(run_command, "edgeship-x.service") == dict(ActiveState="active", MainPID="42", NRestarts="0")
+    assert calls[0] == ["systemctl", "show", "--property=ActiveState,MainPID,NRestarts", "edgeship-x.service"]
+    with pytest.raises(GateFailed, match=r"systemctl show edgeship-x.service failed \(1\): boom$"):
+        read_unit(run_command, "edgeship-x.service")
 
 
 @pytest.fixture
@@ -87,3 +93,30 @@ def test_wait_until_healthy_fails_on_another_version_or_an_unhealthy_service(ser
     answers["/healthz"] = (503, {"status": "starting"})
     with pytest.raises(GateFailed, match="/healthz answered 503"):
         wait_until_healthy(params(url), started=0)
+
+
+def test_main_takes_its_arguments_typed_with_defaults_and_reports_the_version(service, run_ansible_module):
+    url, _ = service
+    # Ansible's templating hands numbers over as text: the argument spec makes them ints.
+    code, result = run_ansible_module(edge_health_gate, dict(url=url, unit="edgeship-x.service", version="1.2.0",
+                                                             timeout="5"))
+    assert code == 0 and result["changed"] is False
+    assert result["version"] == {"version": "1.2.0"} and result["history_warning"] == ""
+    assert result["invocation"]["module_args"]["interval"] == 2
+
+
+def test_main_fails_with_the_last_answer_and_records_the_outcome(service, tmp_path, run_ansible_module):
+    url, _ = service
+    history = tmp_path / "history.jsonl"
+    code, result = run_ansible_module(edge_health_gate, dict(
+        url=url, unit="edgeship-x.service", version="1.3.0", timeout=0, interval=0,
+        history_file=str(history), history={"action": "deploy", "to": "1.3.0-abc"}))
+    assert code == 1 and result["failed"] is True and result["version"] == {"version": "1.2.0"}
+    assert "no healthy 1.3.0 within 0s" in result["msg"]
+    record = json.loads(history.read_text())
+    assert (record["action"], record["outcome"], record["to"]) == ("deploy", "unhealthy", "1.3.0-abc")
+
+
+def test_main_refuses_a_missing_required_argument(run_ansible_module):
+    code, result = run_ansible_module(edge_health_gate, dict(url="http://127.0.0.1:1"))
+    assert code == 1 and "missing required arguments: unit" in result["msg"]
