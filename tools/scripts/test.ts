@@ -2,13 +2,18 @@
 // reads one summary line. Unit specs run first; integration specs (docker, fleet, Ansible) after.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { findSpecFiles, nodeTestArgs } from '@edgeship/edge-plugin/executors/test/lib/find-spec-files';
+import {
+  findSpecFiles,
+  nodeTestArgs,
+  WORKSPACE_SPEC_FOLDERS,
+} from '@edgeship/edge-plugin/executors/test/lib/find-spec-files';
 
 const workspaceRoot = join(__dirname, '..', '..');
 const filter = process.argv[2];
-const files = ['packages', 'tools', 'playbooks', 'pipelines']
-  .flatMap((folder) => findSpecFiles(join(workspaceRoot, folder), filter))
-  .sort((a, b) => Number(isIntegration(a)) - Number(isIntegration(b)) || a.localeCompare(b));
+// The same folders plugin.spec compares the projects' test targets against: one list, one spec set.
+const files = WORKSPACE_SPEC_FOLDERS.flatMap((folder) =>
+  findSpecFiles(join(workspaceRoot, folder), filter),
+).sort((a, b) => Number(isIntegration(a)) - Number(isIntegration(b)) || a.localeCompare(b));
 
 function isIntegration(file: string): boolean {
   return file.includes('/test/');
