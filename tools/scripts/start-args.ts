@@ -19,7 +19,8 @@ function createStartProgram(): Command {
     '[-- options]',
     `The one-command edge deployment:
   1. brings up the local simulated edge fleet if it is absent (unless --inventory is given)
-  2. builds what a deploy needs through Nx (lock, bundle, image; cache hits cost nothing)
+  2. builds what a deploy needs through Nx (lock, bundle; image for a container service, unless the
+     local fleet's nodes cannot run containers: arm64 ones ship executables only; cache hits cost nothing)
   3. deploys every service (or --projects) with Ansible: canary first, health-gated, rolled back on failure
   4. prints a summary table and writes dist/deploy-report.json`,
   )

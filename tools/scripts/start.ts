@@ -3,12 +3,12 @@
 // same report as a page, dist/deploy-report.html.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fleetUp } from '@edgeship/edge-fleet';
+import { fleetUp, nodesRunContainers, type FleetUpResult } from '@edgeship/edge-fleet';
 import type { DeployReport } from '@edgeship/edge-plugin/executors/deploy/lib/print-summary';
 import { reportError, logger, timedStep, runCommand } from '@edgeship/edge-common';
 import { renderDeployHtml } from '@edgeship/edge-plugin/lib/report-html/render-deploy-html';
-import { DEPLOY_DEPENDS_ON } from '@edgeship/edge-plugin/plugins/plugin';
-import { listServices } from './list-services';
+import { planBuilds } from './build-plan';
+import { listServiceDeliveries } from './list-services';
 import { parseStartArgs, selectServices, START_HELP, type StartOptions } from './start-args';
 
 const workspaceRoot = resolve(__dirname, '..', '..');
@@ -18,9 +18,19 @@ type ServiceReport = DeployReport;
 
 async function main(options: StartOptions): Promise<number> {
   const started = Date.now();
-  const services = selectServices(options.projects, listServices(workspaceRoot));
-  const inventory = options.inventory ? resolve(options.inventory) : await bringUpLocalFleet(options);
+  const listed = listServiceDeliveries(workspaceRoot);
+  const services = selectServices(
+    options.projects,
+    listed.map((service) => service.name),
+  );
+  const fleet = options.inventory ? undefined : await bringUpLocalFleet(options);
+  const inventory = fleet ? fleet.inventoryPath : resolve(options.inventory!);
   if (!existsSync(inventory)) throw new Error(`Inventory ${inventory} does not exist.`);
+  const plan = planBuilds(
+    listed.filter((service) => services.includes(service.name)),
+    fleet ? nodesRunContainers(fleet.arch) : undefined,
+  );
+  if (plan.note) logger.info(plan.note);
   const nx = (args: string[]) =>
     runCommand(join(workspaceRoot, 'node_modules/.bin/nx'), [...args, '--output-style=stream'], {
       cwd: workspaceRoot,
@@ -30,10 +40,14 @@ async function main(options: StartOptions): Promise<number> {
     });
   // Builds first, in parallel; then every deploy task at once, so Nx hands them to the deploy executor's
   // batch implementation together: one Ansible run for all services (nodes probed once, one summary).
+  let build = { exitCode: 0 };
+  for (const group of plan.groups) {
+    build = await timedStep(`${group.targets.join(' + ')} ${group.services.join(', ')}`, () =>
+      nx(['run-many', '-t', ...group.targets, `--projects=${group.services.join(',')}`, '--parallel=2']),
+    );
+    if (build.exitCode !== 0) break;
+  }
   const projects = `--projects=${services.join(',')}`;
-  const build = await timedStep(`build ${services.join(', ')}`, () =>
-    nx(['run-many', '-t', ...DEPLOY_DEPENDS_ON, projects, '--parallel=2']),
-  );
   const deploy =
     build.exitCode === 0
       ? await timedStep(`deploy ${services.join(', ')} to ${inventory}`, () =>
@@ -47,6 +61,7 @@ async function main(options: StartOptions): Promise<number> {
               `--inventory=${inventory}`,
             ],
             ...(options.allowUnsigned ? ['--allowUnsigned'] : []),
+            ...(plan.delivery ? [`--delivery=${plan.delivery}`] : []),
           ]),
         )
       : build;
@@ -68,11 +83,10 @@ async function main(options: StartOptions): Promise<number> {
   return report.success ? 0 : 1;
 }
 
-async function bringUpLocalFleet(options: StartOptions): Promise<string> {
-  const fleet = await timedStep(`local fleet "${options.fleet}" (${options.nodes} × ${options.arch})`, () =>
+function bringUpLocalFleet(options: StartOptions): Promise<FleetUpResult> {
+  return timedStep(`local fleet "${options.fleet}" (${options.nodes} × ${options.arch})`, () =>
     fleetUp({ name: options.fleet, nodes: options.nodes, arch: options.arch, workspaceRoot }),
   );
-  return fleet.inventoryPath;
 }
 
 function readServiceReport(service: string): ServiceReport {

@@ -11,7 +11,7 @@ export {
   type InventoryHost,
 } from './inventory';
 export { ensureNodeImage, type NodeImage } from './node-image';
-export { describeNodeImage, ROOTFS_CACHE_DIR } from './node-image-spec';
+export { describeNodeImage, nodesRunContainers, ROOTFS_CACHE_DIR } from './node-image-spec';
 export { SERVICE_PORTS, allocateNodePorts, derivePortBase } from './ports';
 export { containerNameOf, networkNameOf, FLEET_LABEL, MAX_NODES, type FleetArch } from './names';
 export { inventoryPathOf, privateKeyPathOf, fleetDirOf } from '@edgeship/edge-common';

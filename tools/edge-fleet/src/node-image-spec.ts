@@ -109,6 +109,11 @@ export interface NodeImageSpec {
   tarballName: string;
 }
 
+/** Whether nodes of this arch can run a service as a container (they carry podman). */
+export function nodesRunContainers(arch: FleetArch): boolean {
+  return ARCH_PACKAGES[arch].includes('podman');
+}
+
 export function describeNodeImage(arch: FleetArch): NodeImageSpec {
   const packages = [...BASE_PACKAGES, ...ARCH_PACKAGES[arch]].sort();
   const maskedUnits = [...MASKED_UNITS].sort();

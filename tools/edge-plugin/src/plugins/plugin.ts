@@ -5,7 +5,7 @@ import type { CreateNodesV2, TargetConfiguration } from '@nx/devkit';
 import { createNodesFromFiles } from 'nx/src/devkit-exports';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readEdgeshipMarker, type EdgeshipMarker } from '../lib/service-manifest';
+import { readEdgeshipMarker, type DeliveryMode, type EdgeshipMarker } from '../lib/service-manifest';
 import { PROJECT_FILES_GLOB, projectKindOf } from './project-files';
 import { formatTarget, target } from './target';
 import { inferToolkitTargets } from './toolkit-targets';
@@ -90,7 +90,7 @@ function inferTargets(marker: EdgeshipMarker): Record<string, TargetConfiguratio
     ),
     deploy: target('deploy', 'Deploy the service to the edge fleet with Ansible: rolling, health-gated.', {
       cache: false,
-      dependsOn: [...DEPLOY_DEPENDS_ON],
+      dependsOn: deployDependsOn(marker.delivery),
     }),
     // Day-2: read what the nodes run. Nothing is built first and nothing cached: the answer is the fleet's now.
     status: target(
@@ -110,5 +110,11 @@ function inferTargets(marker: EdgeshipMarker): Record<string, TargetConfiguratio
   };
 }
 
-/** What a deploy needs built first; `npm start` builds these in parallel before one rollout of every service. */
-export const DEPLOY_DEPENDS_ON = ['bundle', 'image'] as const;
+/**
+ * What a deploy needs built first: the executables always (a container service's nodes without podman fall
+ * back to them), the images only for a service delivered as a container. `npm start` builds these before one
+ * rollout of every service.
+ */
+export function deployDependsOn(delivery: DeliveryMode): Array<'bundle' | 'image'> {
+  return delivery === 'container' ? ['bundle', 'image'] : ['bundle'];
+}
