@@ -1,13 +1,13 @@
-// `npm start`: fleet up (if needed) → Nx builds what deploy depends on, in parallel → one rollout of every
+// `npm start`: fleet up (if needed) while Nx builds what the deploy needs, in parallel → one rollout of every
 // service (the deploy executor's batch implementation) → one summary table, dist/deploy-report.json and the
 // same report as a page, dist/deploy-report.html.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fleetUp, nodesRunContainers, type FleetUpResult } from '@edgeship/edge-fleet';
 import type { DeployReport } from '@edgeship/edge-plugin/executors/deploy/lib/print-summary';
-import { reportError, logger, timedStep, runCommand } from '@edgeship/edge-common';
+import { ConfigError, reportError, logger, timedStep, runCommand } from '@edgeship/edge-common';
 import { renderDeployHtml } from '@edgeship/edge-plugin/lib/report-html/render-deploy-html';
-import { planBuilds } from './build-plan';
+import { planBuilds, type BuildPlan } from './build-plan';
 import { listServiceDeliveries } from './list-services';
 import { parseStartArgs, selectServices, START_HELP, type StartOptions } from './start-args';
 
@@ -23,12 +23,17 @@ async function main(options: StartOptions): Promise<number> {
     options.projects,
     listed.map((service) => service.name),
   );
-  const fleet = options.inventory ? undefined : await bringUpLocalFleet(options);
-  const inventory = fleet ? fleet.inventoryPath : resolve(options.inventory!);
-  if (!existsSync(inventory)) throw new Error(`Inventory ${inventory} does not exist.`);
+  if (options.inventory && !existsSync(resolve(options.inventory)))
+    throw new ConfigError(
+      'npm start',
+      '--inventory',
+      options.inventory,
+      'No such file: give the path of an Ansible inventory, or leave --inventory out for the local fleet.',
+    );
+  // A fleet keeps the arch it was created with (fleetUp refuses another), so the plan can come before it.
   const plan = planBuilds(
     listed.filter((service) => services.includes(service.name)),
-    fleet ? nodesRunContainers(fleet.arch) : undefined,
+    options.inventory ? undefined : nodesRunContainers(options.arch),
   );
   if (plan.note) logger.info(plan.note);
   const nx = (args: string[]) =>
@@ -38,15 +43,14 @@ async function main(options: StartOptions): Promise<number> {
       stream: true,
       check: false,
     });
-  // Builds first, in parallel; then every deploy task at once, so Nx hands them to the deploy executor's
+  // The builds need no node, so they run while the local fleet comes up (on a fresh machine the fleet's
+  // node image takes minutes). Then every deploy task at once, so Nx hands them to the deploy executor's
   // batch implementation together: one Ansible run for all services (nodes probed once, one summary).
-  let build = { exitCode: 0 };
-  for (const group of plan.groups) {
-    build = await timedStep(`${group.targets.join(' + ')} ${group.services.join(', ')}`, () =>
-      nx(['run-many', '-t', ...group.targets, `--projects=${group.services.join(',')}`, '--parallel=2']),
-    );
-    if (build.exitCode !== 0) break;
-  }
+  const [fleet, build] = await settleBoth(
+    options.inventory ? Promise.resolve(undefined) : bringUpLocalFleet(options),
+    buildAll(plan, nx),
+  );
+  const inventory = fleet ? fleet.inventoryPath : resolve(options.inventory!);
   const projects = `--projects=${services.join(',')}`;
   const deploy =
     build.exitCode === 0
@@ -81,6 +85,26 @@ async function main(options: StartOptions): Promise<number> {
     `${report.success ? '✔ deployed' : '✖ deploy failed'} in ${report.seconds.toFixed(0)} s; report: dist/deploy-report.json, dist/deploy-report.html`,
   );
   return report.success ? 0 : 1;
+}
+
+/** Each group in its own Nx run (services in parallel inside it); stops at the first that fails. */
+async function buildAll(plan: BuildPlan, nx: (args: string[]) => Promise<{ exitCode?: number }>) {
+  let build: { exitCode?: number } = { exitCode: 0 };
+  for (const group of plan.groups) {
+    build = await timedStep(`${group.targets.join(' + ')} ${group.services.join(', ')}`, () =>
+      nx(['run-many', '-t', ...group.targets, `--projects=${group.services.join(',')}`, '--parallel=2']),
+    );
+    if (build.exitCode !== 0) break;
+  }
+  return build;
+}
+
+/** Both results once both have ended: a failed fleet does not leave a build running behind the error. */
+async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }
 
 function bringUpLocalFleet(options: StartOptions): Promise<FleetUpResult> {
