@@ -9,7 +9,8 @@ usage() {
 Usage: tools/bootstrap/bootstrap.sh [--check] [--help]
 
 Installs and starts the edgeship prerequisites: apt packages, docker-buildx and cosign (from trixie),
-the arm64 apt architecture, binfmt qemu-aarch64, dockerd and a local registry on 127.0.0.1:5000.
+the arm64 apt architecture, binfmt qemu-aarch64, enough inotify instances for a 16-node fleet, dockerd
+and a local registry on 127.0.0.1:5000.
 Each component is checked first; only missing ones are installed or started.
 
   --check   only report; never install or start anything (exit 1 if something is missing)
@@ -19,7 +20,8 @@ Not root, or no apt-get: reports what is missing and how to get it, exits 1 (0 i
 Environment: EDGESHIP_REGISTRY_ADDR (127.0.0.1:5000), EDGESHIP_REGISTRY_DIR (/var/lib/edgeship/registry),
 EDGESHIP_REGISTRY_LOG (/var/log/edgeship-registry.log), EDGESHIP_DOCKERD_LOG (/var/log/dockerd.log),
 EDGESHIP_APT_LOG (/var/log/edgeship-bootstrap-apt.log), EDGESHIP_DOCKERD_TIMEOUT (60, seconds),
-EDGESHIP_SKIP_<COMPONENT>=1 with COMPONENT one of PACKAGES ARM64_APT BUILDX COSIGN BINFMT DOCKERD BUILDX_ARM64 REGISTRY.
+EDGESHIP_SKIP_<COMPONENT>=1 with COMPONENT one of PACKAGES ARM64_APT BUILDX COSIGN BINFMT INOTIFY DOCKERD
+BUILDX_ARM64 REGISTRY.
 EOF
 }
 
@@ -39,7 +41,10 @@ PACKAGES=(docker.io:dockerd qemu-user-static:qemu-aarch64-static binfmt-support:
   libgcc-s1-arm64-cross:/usr/aarch64-linux-gnu/lib/libgcc_s.so.1
   systemd:systemd-socket-activate rsync:rsync openssh-server:/usr/sbin/sshd chromium:chromium python3-pytest:pytest-3)
 # Order matters on a fresh machine: binfmt before dockerd, whose BuildKit lists the platforms it can emulate.
-COMPONENTS=(arm64-apt buildx cosign binfmt dockerd buildx-arm64 registry)
+# inotify: every systemd node (a container) holds about six inotify instances; Linux's default of 128 per user
+# runs out near 20 nodes, and a node then boots "degraded" (systemd-ask-password-wall.path fails).
+COMPONENTS=(arm64-apt buildx cosign binfmt inotify dockerd buildx-arm64 registry)
+INOTIFY_INSTANCES=1024
 
 REGISTRY_ADDR=${EDGESHIP_REGISTRY_ADDR:-127.0.0.1:5000}
 REGISTRY_DIR=${EDGESHIP_REGISTRY_DIR:-/var/lib/edgeship/registry}
@@ -54,7 +59,8 @@ TRIXIE_PIN=/etc/apt/preferences.d/trixie-low
 PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # dockerd, update-binfmts live in sbin, often missing for users
 
 declare -A LABEL=([arm64-apt]="apt architecture arm64" [buildx]="docker-buildx" [cosign]="cosign"
-  [binfmt]="binfmt qemu-aarch64" [dockerd]="dockerd" [buildx-arm64]="buildx linux/arm64"
+  [binfmt]="binfmt qemu-aarch64" [inotify]="inotify instances >= $INOTIFY_INSTANCES" [dockerd]="dockerd"
+  [buildx-arm64]="buildx linux/arm64"
   [registry]="registry $REGISTRY_ADDR")
 declare -A COUNT=([ok]=0 [installed]=0 [started]=0 [skipped]=0 [missing]=0)
 START=$EPOCHREALTIME
@@ -81,6 +87,11 @@ probe_binfmt() {
   [[ -r /proc/sys/fs/binfmt_misc/qemu-aarch64 ]] && read -r state </proc/sys/fs/binfmt_misc/qemu-aarch64
   [[ $state == enabled ]]
 }
+probe_inotify() {
+  local instances=0
+  [[ -r /proc/sys/fs/inotify/max_user_instances ]] && read -r instances </proc/sys/fs/inotify/max_user_instances
+  ((instances >= INOTIFY_INSTANCES))
+}
 probe_dockerd() { timeout 10 docker info >/dev/null 2>&1; }
 probe_buildx-arm64() { [[ $(timeout 20 docker buildx ls 2>/dev/null) == *linux/arm64* ]]; }
 probe_registry() {
@@ -97,6 +108,7 @@ hint_arm64-apt() { echo "dpkg --add-architecture arm64 && apt-get update"; }
 hint_buildx() { echo "add the trixie suite pinned at priority 100 ($TRIXIE_SOURCES, $TRIXIE_PIN), then apt-get install -y -t trixie docker-buildx"; }
 hint_cosign() { echo "apt-get download cosign/trixie && dpkg-deb -x cosign_*.deb x && install -m 0755 x/usr/bin/cosign /usr/local/bin/"; }
 hint_binfmt() { echo "mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; update-binfmts --enable qemu-aarch64"; }
+hint_inotify() { echo "sysctl -w fs.inotify.max_user_instances=$INOTIFY_INSTANCES"; }
 hint_dockerd() {
   if [[ -S /var/run/docker.sock && ! -w /var/run/docker.sock ]]; then
     echo "usermod -aG docker $(id -un) (dockerd runs, but $(id -un) cannot use /var/run/docker.sock)"
@@ -167,6 +179,10 @@ fix_binfmt() {
   mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
   update-binfmts --enable qemu-aarch64 >>"$APT_LOG" 2>&1 || fail "update-binfmts --enable qemu-aarch64 failed; see $APT_LOG"
 }
+fix_inotify() {
+  echo "$INOTIFY_INSTANCES" >/proc/sys/fs/inotify/max_user_instances ||
+    fail "could not raise fs.inotify.max_user_instances to $INOTIFY_INSTANCES"
+}
 # Waits until the probe answers; gives up early when the process it depends on has exited.
 wait_for() {
   local probe=$1 pid=$3 deadline=$((SECONDS + $2))
@@ -204,7 +220,7 @@ EOF
   wait_for probe_registry 15 $! ||
     { tail_log "$REGISTRY_LOG"; fail "registry did not answer on http://$REGISTRY_ADDR/v2/ within 15s; see $REGISTRY_LOG"; }
 }
-declare -A RESULT=([arm64-apt]=installed [buildx]=installed [cosign]=installed [binfmt]=installed
+declare -A RESULT=([arm64-apt]=installed [buildx]=installed [cosign]=installed [binfmt]=installed [inotify]=installed
   [dockerd]=started [buildx-arm64]=ok [registry]=started)
 declare -A DETAIL=([cosign]=/usr/local/bin/cosign [dockerd]="log: $DOCKERD_LOG"
   [registry]="storage: $REGISTRY_DIR, log: $REGISTRY_LOG")

@@ -35,6 +35,7 @@ const components = [
   'docker-buildx',
   'cosign',
   'binfmt qemu-aarch64',
+  'inotify instances >= 1024',
   'dockerd',
   'buildx linux/arm64',
   'registry 127.0.0.1:5000',
