@@ -9,8 +9,9 @@ const LOG_TAIL_LINES = 30;
 
 /**
  * mmdebstrap, not debootstrap: one apt run for the whole package set instead of debootstrap's
- * package-by-package second stage, which under QEMU dominated a cold arm64 build (figures in
- * bench/results/rootfs.md). Same package set as debootstrap's minbase (Essential, required, apt).
+ * package-by-package second stage. Same package set as debootstrap's minbase (Essential, required,
+ * apt). It halves a cold amd64 build; an arm64 build takes as long as before, because emulated dpkg
+ * and maintainer scripts cost the time whichever tool drives them (bench/results/rootfs.md).
  */
 export function mmdebstrapArgs(spec: NodeImageSpec, rootfs: string, archiveUri: string): string[] {
   return [
