@@ -1,5 +1,5 @@
 /**
- * Fleet benchmark: node image build (cold = debootstrap from the archive, rootfs-cached = docker image
+ * Fleet benchmark: node image build (cold = rootfs from the archive, rootfs-cached = docker image
  * from the cached tarball, image-cached = nothing to do) and `up`/`down` of 1, 2 and 4 nodes.
  * Run: node --import tsx bench/fleet.bench.ts [--arch arm64|amd64]... [--skip-cold] [--skip-up]
  * Writes bench/results/fleet.json and bench/results/fleet.md. Heavy: an arm64 cold build takes minutes.
@@ -136,7 +136,7 @@ function renderMarkdown(
     '',
     '## Node image build',
     '',
-    '| arch | cold (debootstrap + image) | from cached rootfs | image cached | rootfs tar | image | load (cold / cached) |',
+    '| arch | cold (rootfs + image) | from cached rootfs | image cached | rootfs tar | image | load (cold / cached) |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...images.map(
       (i) =>

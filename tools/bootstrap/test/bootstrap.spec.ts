@@ -20,6 +20,8 @@ const components = [
   'docker-registry',
   'skopeo',
   'debootstrap',
+  'mmdebstrap',
+  'dpkg-dev',
   'binutils-aarch64-linux-gnu',
   'zstd',
   'openssh-client',

@@ -15,7 +15,7 @@ export function createFleetProgram(found: (line: FleetCommandLine) => void): Com
     'edge-fleet',
     '<command> [options]',
     'A local fleet of real systemd edge nodes in docker containers.\n' +
-      'Needs a docker engine with buildx, debootstrap, QEMU binfmt (for arm64) and ssh; to use the ' +
+      'Needs a docker engine with buildx, mmdebstrap, QEMU binfmt (for arm64) and ssh; to use the ' +
       'inventory, ansible. tools/bootstrap/bootstrap.sh installs them. Keys and inventories live in ' +
       '.edgeship/fleet/ (gitignored).',
   ).helpCommand('help [command]', 'this text');

@@ -21,7 +21,7 @@ const BASE_PACKAGES = [
 /** Container delivery runs on amd64 nodes only: podman cannot create containers under QEMU user emulation. */
 const ARCH_PACKAGES: Record<FleetArch, string[]> = {
   arm64: [],
-  // netavark provides the virtual container-network-stack podman's config package needs (debootstrap resolves no virtual packages).
+  // netavark provides the virtual container-network-stack podman's config package needs; named, so no resolver picks another provider.
   amd64: ['podman', 'crun', 'catatonit', 'netavark'],
 };
 
@@ -92,8 +92,11 @@ export const NODE_IMAGE_CONFIG = {
   cmd: '/lib/systemd/systemd',
 };
 
-/** Bumped when the way the rootfs is made changes in a way the lists above do not show. */
-const RECIPE_VERSION = 2;
+/**
+ * Bumped when the way the rootfs is made changes in a way the lists above do not show, so a tarball
+ * made the old way is never reused. 3: mmdebstrap instead of debootstrap (src/mmdebstrap.ts).
+ */
+const RECIPE_VERSION = 3;
 
 export interface NodeImageSpec {
   arch: FleetArch;

@@ -2,21 +2,30 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeImageBuildxArgs, nodeDockerfile } from './node-image';
 import { describeNodeImage } from './node-image-spec';
-import { debootstrapArgs } from './rootfs';
+import { mmdebstrapArgs, tailLines } from './mmdebstrap';
 import { sshArgs } from './ssh';
 
 describe('node image commands', () => {
   const spec = describeNodeImage('arm64');
 
-  it('debootstraps a minbase system of the arch with the package list from the given archive', () => {
-    assert.deepEqual(debootstrapArgs(spec, '/tmp/r', 'http://mirror.example/debian'), [
-      '--arch=arm64',
+  it('mmdebstraps a minbase system of the arch with the package list from the given archive', () => {
+    assert.deepEqual(mmdebstrapArgs(spec, '/tmp/r', 'http://mirror.example/debian'), [
+      '--mode=root',
+      '--format=directory',
       '--variant=minbase',
+      '--arch=arm64',
       `--include=${spec.packages.join(',')}`,
+      '--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr',
+      '--hook-dir=/usr/share/mmdebstrap/hooks/eatmydata',
       'bookworm',
       '/tmp/r',
       'http://mirror.example/debian',
     ]);
+  });
+
+  it('keeps the end of a failed build log, where mmdebstrap says what went wrong', () => {
+    const log = Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n');
+    assert.equal(tailLines(`${log}\n`, 3), 'line 98\nline 99\nline 100');
   });
 
   it('builds with buildx for the platform (docker import ignores --platform on engine 20.10)', () => {

@@ -32,14 +32,17 @@ export async function checkImageTools(arch: FleetArch): Promise<void> {
       buildx.stderr,
     );
   }
-  const debootstrap = await runCommand('debootstrap', ['--version'], { check: false });
-  if (debootstrap.exitCode !== 0) {
-    throw new ToolError(
-      `debootstrap is missing: ${BOOTSTRAP_FIX}`,
-      'debootstrap --version',
-      debootstrap.exitCode,
-      debootstrap.stderr,
-    );
+  // mmdebstrap builds the rootfs; its eatmydata hook asks dpkg-architecture (dpkg-dev) for the multiarch path.
+  for (const tool of ['mmdebstrap', 'dpkg-architecture']) {
+    const probe = await runCommand(tool, ['--version'], { check: false });
+    if (probe.exitCode !== 0) {
+      throw new ToolError(
+        `${tool} is missing: ${BOOTSTRAP_FIX}`,
+        `${tool} --version`,
+        probe.exitCode,
+        probe.stderr,
+      );
+    }
   }
   if (arch === 'arm64' && hostArch() !== 'arm64') {
     const entry = await readFile('/proc/sys/fs/binfmt_misc/qemu-aarch64', 'utf8').catch(() => '');

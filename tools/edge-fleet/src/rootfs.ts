@@ -1,37 +1,38 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ToolError, logger, timedStep, runCommand } from '@edgeship/edge-common';
+import { logger, timedStep, runCommand } from '@edgeship/edge-common';
 import { readArchiveUri } from './apt-source';
+import { runMmdebstrap } from './mmdebstrap';
 import type { NodeImageSpec } from './node-image-spec';
 
 const PROGRESS_EVERY_MS = 20_000;
-/** debootstrap of arm64 runs its second stage under QEMU: minutes, not seconds. */
-const DEBOOTSTRAP_TIMEOUT_MS = 60 * 60_000;
 
-export function debootstrapArgs(spec: NodeImageSpec, rootfs: string, archiveUri: string): string[] {
-  return [
-    `--arch=${spec.arch}`,
-    '--variant=minbase',
-    `--include=${spec.packages.join(',')}`,
-    spec.suite,
-    rootfs,
-    archiveUri,
-  ];
+/** Makes the Debian rootfs folder of a spec: mmdebstrap here; the rootfs benchmark also runs debootstrap. */
+export interface RootfsBootstrapper {
+  tool: string;
+  run(spec: NodeImageSpec, rootfs: string, archiveUri: string): Promise<void>;
 }
 
+export const MMDEBSTRAP: RootfsBootstrapper = { tool: 'mmdebstrap', run: runMmdebstrap };
+
 /**
- * Makes <cacheDir>/<arch>-<hash>.tar: debootstrap, then the container tweaks, then tar. Built in a
+ * Makes <cacheDir>/<arch>-<hash>.tar: mmdebstrap, then the container tweaks, then tar. Built in a
  * private folder and renamed into place, so a crash or a second builder never leaves half a tarball.
  */
-export async function buildRootfsTarball(spec: NodeImageSpec, cacheDir: string): Promise<string> {
+export async function buildRootfsTarball(
+  spec: NodeImageSpec,
+  cacheDir: string,
+  bootstrapper: RootfsBootstrapper = MMDEBSTRAP,
+): Promise<string> {
   const target = join(cacheDir, spec.tarballName);
   await mkdir(cacheDir, { recursive: true });
   const workDir = await mkdtemp(join(cacheDir, `.build-${spec.arch}-${spec.hash}-`));
   const rootfs = join(workDir, 'rootfs');
   try {
     const archiveUri = await readArchiveUri(spec.suite);
-    await timedStep(`debootstrap ${spec.suite} ${spec.arch} (${spec.packages.length} packages + deps)`, () =>
-      withProgress(`${spec.arch} rootfs`, rootfs, () => runDebootstrap(spec, rootfs, archiveUri)),
+    await timedStep(
+      `${bootstrapper.tool} ${spec.suite} ${spec.arch} (${spec.packages.length} packages + deps)`,
+      () => withProgress(`${spec.arch} rootfs`, rootfs, () => bootstrapper.run(spec, rootfs, archiveUri)),
     );
     await configureRootfs(rootfs, spec);
     const partial = join(workDir, 'rootfs.tar');
@@ -70,26 +71,7 @@ export async function configureRootfs(rootfs: string, spec: NodeImageSpec): Prom
   await mkdir(join(rootfs, 'root/.ssh'), { recursive: true, mode: 0o700 });
 }
 
-async function runDebootstrap(spec: NodeImageSpec, rootfs: string, archiveUri: string): Promise<void> {
-  try {
-    await runCommand('debootstrap', debootstrapArgs(spec, rootfs, archiveUri), {
-      timeoutMs: DEBOOTSTRAP_TIMEOUT_MS,
-    });
-  } catch (error) {
-    if (!(error instanceof ToolError)) throw error;
-    // debootstrap's own stderr only points at its log, which is about to be deleted with the work folder.
-    const log = await readFile(join(rootfs, 'debootstrap/debootstrap.log'), 'utf8').catch(() => '');
-    const tail = log.trim().split('\n').slice(-30).join('\n');
-    throw new ToolError(
-      error.message.split('\n')[0]!,
-      error.command,
-      error.exitCode,
-      `${error.stderr}\n${tail}`,
-    );
-  }
-}
-
-/** A line every 20 s while debootstrap works, counting what it has fetched and installed so far. */
+/** A line every 20 s while the rootfs is made, counting what it has fetched and installed so far. */
 async function withProgress<T>(label: string, rootfs: string, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
   const timer = setInterval(() => {

@@ -1,5 +1,5 @@
 /**
- * Integration: a real 2-node arm64 fleet under QEMU. Needs docker, buildx, binfmt, debootstrap and
+ * Integration: a real 2-node arm64 fleet under QEMU. Needs docker, buildx, binfmt, mmdebstrap and
  * ansible (tools/bootstrap/bootstrap.sh); the first run builds the node image (minutes), later runs reuse it.
  */
 import assert from 'node:assert/strict';
