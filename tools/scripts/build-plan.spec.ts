@@ -12,7 +12,7 @@ describe('planBuilds', () => {
     const plan = planBuilds(SERVICES, false);
     assert.deepEqual(plan.groups, [{ targets: ['bundle'], services: ['hello-edge', 'telemetry-gateway'] }]);
     assert.equal(plan.delivery, 'binary');
-    assert.match(plan.note!, /telemetry-gateway ship as executables \(--delivery=binary\)/);
+    assert.match(plan.note!, /telemetry-gateway ships as executables \(--delivery=binary\)/);
     assert.equal(
       planBuilds([SERVICES[0]!], false).note,
       undefined,

@@ -30,7 +30,8 @@ export function planBuilds(services: readonly ListedService[], nodesRunContainer
       ...(containers.length > 0
         ? {
             note:
-              `the nodes cannot run containers: ${containers.join(', ')} ship as executables ` +
+              `the nodes cannot run containers: ${containers.join(', ')} ` +
+              `${containers.length === 1 ? 'ships' : 'ship'} as executables ` +
               '(--delivery=binary), so no image is built',
           }
         : {}),
