@@ -94,9 +94,10 @@ export const NODE_IMAGE_CONFIG = {
 
 /**
  * Bumped when the way the rootfs is made changes in a way the lists above do not show, so a tarball
- * made the old way is never reused. 3: mmdebstrap instead of debootstrap (src/mmdebstrap.ts).
+ * made the old way is never reused. 3: mmdebstrap instead of debootstrap (src/mmdebstrap.ts); 4: ca-certificates
+ * set up by the host (CA_CERTIFICATES_HOOKS).
  */
-const RECIPE_VERSION = 3;
+const RECIPE_VERSION = 4;
 
 export interface NodeImageSpec {
   arch: FleetArch;

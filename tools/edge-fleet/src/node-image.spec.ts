@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeImageBuildxArgs, nodeDockerfile } from './node-image';
 import { describeNodeImage } from './node-image-spec';
-import { mmdebstrapArgs, tailLines } from './mmdebstrap';
+import { CA_CERTIFICATES_HOOKS, mmdebstrapArgs, tailLines } from './mmdebstrap';
 import { sshArgs } from './ssh';
 
 describe('node image commands', () => {
@@ -17,10 +17,27 @@ describe('node image commands', () => {
       `--include=${spec.packages.join(',')}`,
       '--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr',
       '--hook-dir=/usr/share/mmdebstrap/hooks/eatmydata',
+      ...CA_CERTIFICATES_HOOKS,
       'bookworm',
       '/tmp/r',
       'http://mirror.example/debian',
     ]);
+    const emulated = mmdebstrapArgs(spec, '/tmp/r', 'http://x', { nativeCaCertificates: false });
+    assert.equal(emulated.filter((arg) => arg.includes('update-ca-certificates')).length, 0);
+  });
+
+  it('sets ca-certificates up natively: stubbed while packages install, then the real script, run by the host', () => {
+    const [essential, customize] = CA_CERTIFICATES_HOOKS;
+    assert.match(
+      essential!,
+      /^--essential-hook=chroot "\$1" dpkg-divert .*--rename --add \/usr\/sbin\/update-ca-certificates/,
+    );
+    // The stub goes before the diversion is removed: --rename then puts the package's script back.
+    assert.match(
+      customize!,
+      /^--customize-hook=rm "\$1\/usr\/sbin\/update-ca-certificates" && chroot "\$1" dpkg-divert .*--remove/,
+    );
+    assert.match(customize!, /mount --bind "\$0\/\$path" "\/\$path"; done; update-ca-certificates --fresh/);
   });
 
   it('keeps the end of a failed build log, where mmdebstrap says what went wrong', () => {
