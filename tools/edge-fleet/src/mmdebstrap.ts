@@ -26,17 +26,17 @@ export const CA_CERTIFICATES_HOOKS = [
     ` update-ca-certificates --fresh >/dev/null' "$1"`,
 ];
 
+export interface MmdebstrapOptions {
+  /** false runs update-ca-certificates under emulation like any other package (the benchmark's "before"). */
+  nativeCaCertificates?: boolean;
+}
+
 /**
  * mmdebstrap, not debootstrap: one apt run for the whole package set instead of debootstrap's
  * package-by-package second stage. Same package set as debootstrap's minbase (Essential, required,
  * apt). It halves a cold amd64 build; for arm64, emulated dpkg and maintainer scripts cost the time
  * whichever tool drives them, so the gain there comes from CA_CERTIFICATES_HOOKS (bench/results/rootfs.md).
  */
-export interface MmdebstrapOptions {
-  /** false runs update-ca-certificates under emulation like any other package (the benchmark's "before"). */
-  nativeCaCertificates?: boolean;
-}
-
 export function mmdebstrapArgs(
   spec: NodeImageSpec,
   rootfs: string,

@@ -4,7 +4,7 @@
 
 Polling in one process keeps the timeout a real timeout: with `uri` + `until`, every attempt is a new
 module run, which alone takes seconds on a QEMU-emulated node. An AnsibleModule: it probes with Ansible's
-`open_url` and asks systemd through `module.run_command`, at the price of an AnsiballZ payload (~180 KB
+`open_url` and asks systemd through `module.run_command`, at the price of an AnsiballZ payload (162 KB
 on the wire, playbooks/README.md) where the file operations of edge_release_stage stay lean.
 """
 
