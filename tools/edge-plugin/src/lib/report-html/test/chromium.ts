@@ -90,10 +90,21 @@ export async function withRenderedPage<T>(
     const text = await evaluate<string>('document.body.innerText');
     return await check({ text, evaluate, requests, console });
   } finally {
-    chromium.kill();
-    await new Promise((done) => (chromium.exitCode === null ? chromium.once('exit', done) : done(null)));
-    await rm(profile, { recursive: true, force: true });
+    await closeChromium(chromium, protocol);
+    // Chromium's helper processes (crashpad, utility) may still flush into the profile for a moment after the
+    // browser process exits: an rmdir then fails with ENOTEMPTY, so the removal retries.
+    await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
+}
+
+/** Browser.close lets Chromium shut its helper processes down; a kill is the fallback if it does not answer. */
+async function closeChromium(chromium: ChildProcess, protocol: DevToolsPipe): Promise<void> {
+  if (chromium.exitCode !== null || chromium.signalCode !== null) return;
+  const exited = new Promise((done) => chromium.once('exit', done));
+  await protocol.send('Browser.close', {}).catch(() => chromium.kill());
+  const timer = setTimeout(() => chromium.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 type Listener = (params: never) => void;
