@@ -6,15 +6,18 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: tools/bootstrap/bootstrap.sh [--check] [--help]
+Usage: tools/bootstrap/bootstrap.sh [--check] [--for start|test] [--help]
 
 Installs and starts the edgeship prerequisites: apt packages, docker-buildx and cosign (from trixie),
 the arm64 apt architecture, binfmt qemu-aarch64, enough inotify instances for a 16-node fleet, dockerd
 and a local registry on 127.0.0.1:5000.
 Each component is checked first; only missing ones are installed or started.
 
-  --check   only report; never install or start anything (exit 1 if something is missing)
-  --help    show this help
+  --check       only report; never install or start anything (exit 1 if something is missing)
+  --for start   only what builds and deploys need (npm start): leaves out the packages only the tests and
+                benchmarks use (chromium, pytest, the linters, debootstrap, sshd, the arm64 cross libraries)
+  --for test    everything (the default; npm test and CI)
+  --help        show this help
 
 Not root, or no apt-get: reports what is missing and how to get it, exits 1 (0 if nothing is missing).
 Environment: EDGESHIP_REGISTRY_ADDR (127.0.0.1:5000), EDGESHIP_REGISTRY_DIR (/var/lib/edgeship/registry),
@@ -43,6 +46,10 @@ PACKAGES=(docker.io:dockerd qemu-user-static:qemu-aarch64-static binfmt-support:
   libstdc++6-arm64-cross:/usr/aarch64-linux-gnu/lib/libstdc++.so.6
   libgcc-s1-arm64-cross:/usr/aarch64-linux-gnu/lib/libgcc_s.so.1
   systemd:systemd-socket-activate rsync:rsync openssh-server:/usr/sbin/sshd chromium:chromium python3-pytest:pytest-3)
+# Packages only the tests and benchmarks use, left out by --for start: on a fresh machine chromium alone is
+# hundreds of MB to unpack before a first deploy that never opens it.
+TEST_ONLY_PACKAGES=(ansible-lint yamllint debootstrap libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross
+  openssh-server chromium python3-pytest)
 # Order matters on a fresh machine: binfmt before dockerd, whose BuildKit lists the platforms it can emulate.
 # inotify: every systemd node (a container) holds about six inotify instances; Linux's default of 128 per user
 # runs out near 20 nodes, and a node then boots "degraded" (systemd-ask-password-wall.path fails).
@@ -230,12 +237,25 @@ declare -A DETAIL=([cosign]=/usr/local/bin/cosign [dockerd]="log: $DOCKERD_LOG"
 
 # --- main ----------------------------------------------------------------------------------------
 MODE=install
-case ${1:-} in
-  --check) MODE=check ;;
-  --help | -h) usage; exit 0 ;;
-  '') ;;
-  *) usage >&2; exit 2 ;;
-esac
+FOR=test
+while (($#)); do
+  case $1 in
+    --check) MODE=check ;;
+    --for)
+      [[ ${2:-} == start || ${2:-} == test ]] || { echo "bootstrap: --for takes start or test, not '${2:-}'" >&2; exit 2; }
+      FOR=$2
+      shift
+      ;;
+    --help | -h) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+  shift
+done
+if [[ $FOR == start ]]; then
+  NEEDED=()
+  for p in "${PACKAGES[@]}"; do [[ " ${TEST_ONLY_PACKAGES[*]} " == *" ${p%%:*} "* ]] || NEEDED+=("$p"); done
+  PACKAGES=("${NEEDED[@]}")
+fi
 if [[ $MODE == install ]]; then
   if ((EUID != 0)); then MODE=report WHY="not root"; elif ! command -v apt-get >/dev/null; then MODE=report WHY="no apt-get"; fi
 else
@@ -258,6 +278,7 @@ IS_READY=1
 for s in "${STATE[@]}"; do [[ $s == missing ]] && IS_READY=0; done
 
 echo "edgeship bootstrap ($([[ $MODE == install && $IS_READY == 0 ]] && echo installing || echo checking))"
+[[ $FOR == start ]] && say "left to npm test" "${TEST_ONLY_PACKAGES[*]}"
 if [[ $MODE != install || $IS_READY == 1 ]]; then
   for p in "${PACKAGES[@]}"; do
     if [[ ${STATE[$p]} == missing ]]; then note missing "${p%%:*}" "as root: $(hint_package "$p")"

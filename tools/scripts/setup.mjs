@@ -53,7 +53,10 @@ function isLinkedNodeModules() {
   }
 }
 
-const bootstrap = ['bash', ['tools/bootstrap/bootstrap.sh']];
+// `--for start` (npm start) asks the bootstrap only for what builds and deploys need; the tests' extra packages
+// (chromium, linters, pytest) come with the first npm test.
+const forStart = process.argv.slice(2).join(' ') === '--for start';
+const bootstrap = ['bash', ['tools/bootstrap/bootstrap.sh', ...(forStart ? ['--for', 'start'] : [])]];
 const npmCi = ['npm', ['ci', '--no-audit', '--no-fund']];
 const needsBootstrap = process.env.EDGESHIP_SKIP_BOOTSTRAP !== '1';
 // A throwaway copy of the workspace (tests, benchmarks) links node_modules to the real one: `npm ci`

@@ -125,6 +125,21 @@ describe('bootstrap.sh', { skip: isRoot ? false : 'needs root' }, () => {
     assert.equal(check.exitCode, 0, check.output);
   });
 
+  test('--for start checks only what builds and deploys need; --for takes start or test', () => {
+    const testOnly = ['chromium', 'python3-pytest', 'ansible-lint', 'yamllint', 'openssh-server'];
+    const run = runBootstrap(['--for', 'start']);
+    assert.equal(run.exitCode, 0, run.output);
+    const states = readStates(run.output);
+    for (const name of testOnly) assert.equal(states.get(name), undefined, `${name} checked:\n${run.output}`);
+    for (const name of ['docker.io', 'ansible', 'rsync', 'mmdebstrap', 'registry 127.0.0.1:5000'])
+      assert.equal(states.get(name), 'ok', `${name}:\n${run.output}`);
+    assert.match(run.output, /left to npm test +.*chromium/);
+    assert.equal(readStates(runBootstrap(['--for', 'test']).output).get('chromium'), 'ok');
+    const wrong = runBootstrap(['--for', 'deploy']);
+    assert.equal(wrong.exitCode, 2);
+    assert.match(wrong.output, /--for takes start or test, not 'deploy'/);
+  });
+
   test('the registry answers on 127.0.0.1:5000/v2/ after a run', async () => {
     assert.equal(runBootstrap().exitCode, 0);
     assert.ok(await isRegistryAnswering('127.0.0.1:5000'));
