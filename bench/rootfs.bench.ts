@@ -2,11 +2,11 @@
  * Rootfs benchmark: a cold node rootfs build (archive → configured tree → tarball) per arch, the way
  * the fleet builds it now (mmdebstrap) and the way it did before (debootstrap), in the same run, so the
  * shared machine's load weighs on both; compare the ratio rather than the seconds.
- * Run: node --import tsx bench/rootfs.bench.ts [--arch arm64|amd64]...
+ * Run: node --import tsx bench/rootfs.bench.ts [--arch arm64|amd64]... [--skip <words in a way's name>]...
  * Writes bench/results/rootfs.json and bench/results/rootfs.md. Builds into scratch folders beside the
  * rootfs cache and deletes them; the cached tarballs the fleet uses are untouched.
  */
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +30,8 @@ interface BuildFigures {
   tarballMiB: number;
   packages: string[];
   startedAt: string;
+  /** When the benchmark run that made this figure started: ratios are only fair within one run. */
+  run?: string;
   load1mBefore: number;
   load1mAfter: number;
 }
@@ -38,6 +40,8 @@ const RESULTS = join(__dirname, 'results');
 /** The new way first: if the second build profits from warm caches, that favours the old way. */
 /** The first is the fleet's way; each other is measured against it. */
 const BOOTSTRAPPERS: RootfsBootstrapper[] = [MMDEBSTRAP, MMDEBSTRAP_EMULATED_CA, DEBOOTSTRAP];
+
+const RUN = new Date().toISOString();
 
 async function benchBuild(arch: FleetArch, bootstrapper: RootfsBootstrapper): Promise<BuildFigures> {
   const spec = describeNodeImage(arch);
@@ -56,6 +60,7 @@ async function benchBuild(arch: FleetArch, bootstrapper: RootfsBootstrapper): Pr
       tarballMiB: Math.round((await stat(tarball)).size / 2 ** 20),
       packages: await listPackages(tarball),
       startedAt,
+      run: RUN,
       load1mBefore,
       load1mAfter,
     };
@@ -102,7 +107,8 @@ function renderMarkdown(builds: BuildFigures[], machine: Record<string, string |
       lines.push(
         `${arch}: ${now.tool} takes ${Math.round((now.seconds / before.seconds) * 100)} % of ${before.tool}'s time ` +
           `(${(before.seconds / now.seconds).toFixed(1)}× faster); packages only with ${before.tool}: ` +
-          `${onlyBefore.join(', ') || 'none'}; only with ${now.tool}: ${onlyNow.join(', ') || 'none'}.`,
+          `${onlyBefore.join(', ') || 'none'}; only with ${now.tool}: ${onlyNow.join(', ') || 'none'}` +
+          `${now.run && now.run === before.run ? '' : ' (not measured in the same run: compare with care)'}.`,
         '',
       );
     }
@@ -111,10 +117,17 @@ function renderMarkdown(builds: BuildFigures[], machine: Record<string, string |
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { arch: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({
+    options: { arch: { type: 'string', multiple: true }, skip: { type: 'string', multiple: true } },
+  });
   const arches = (values.arch ?? ['arm64', 'amd64']) as FleetArch[];
+  // --skip <words>: leave out the ways whose name contains them (a cold arm64 build takes minutes each).
+  const ways = BOOTSTRAPPERS.filter((way) => !(values.skip ?? []).some((words) => way.tool.includes(words)));
   const machine = { cpus: cpus().length, node: process.version };
-  const builds: BuildFigures[] = [];
+  // A way or arch not built in this run keeps its earlier figure, marked by its start time and load.
+  const builds: BuildFigures[] = (await readEarlierBuilds()).filter(
+    (b) => !(arches.includes(b.arch) && ways.some((way) => way.tool === b.tool)),
+  );
   // Saved after every build, so a failure late in a long run keeps what was measured.
   const save = async () => {
     await mkdir(RESULTS, { recursive: true });
@@ -122,12 +135,23 @@ async function main(): Promise<void> {
     await writeFile(join(RESULTS, 'rootfs.md'), renderMarkdown(builds, machine));
   };
   for (const arch of arches) {
-    for (const bootstrapper of BOOTSTRAPPERS) {
+    for (const bootstrapper of ways) {
       builds.push(await benchBuild(arch, bootstrapper));
       await save();
     }
   }
   console.log(renderMarkdown(builds, machine));
+}
+
+async function readEarlierBuilds(): Promise<BuildFigures[]> {
+  try {
+    const earlier = JSON.parse(await readFile(join(RESULTS, 'rootfs.json'), 'utf8')) as {
+      builds: BuildFigures[];
+    };
+    return earlier.builds.filter((b) => BOOTSTRAPPERS.some((way) => way.tool === b.tool));
+  } catch {
+    return [];
+  }
 }
 
 /** The machine is shared: the 1-minute load around a figure says how comparable it is. */
