@@ -36,11 +36,13 @@ EOF
 # (its package starts no daemon here: no init system; the test runs its own sshd on 127.0.0.1); chromium
 # renders the HTML reports in headless mode for their tests (Debian's build, driven over its DevTools pipe);
 # python3-pytest runs the unit tests of the playbooks' Python modules with the Python Debian's ansible uses;
-# mmdebstrap builds the fleet's node rootfs, and its eatmydata hook needs dpkg-architecture (dpkg-dev);
+# mmdebstrap builds the fleet's node rootfs, and its eatmydata hook needs dpkg-architecture (dpkg-dev); the node's
+# certificate links are made by the host's update-ca-certificates (ca-certificates);
 # debootstrap stays for the benchmarks that compare against it.
 PACKAGES=(docker.io:dockerd qemu-user-static:qemu-aarch64-static binfmt-support:update-binfmts
   ansible:ansible-playbook ansible-lint:ansible-lint yamllint:yamllint docker-registry:docker-registry
   skopeo:skopeo debootstrap:debootstrap mmdebstrap:mmdebstrap dpkg-dev:dpkg-architecture
+  ca-certificates:update-ca-certificates
   binutils-aarch64-linux-gnu:aarch64-linux-gnu-strip zstd:zstd
   openssh-client:ssh-keygen libc6-arm64-cross:/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1
   libstdc++6-arm64-cross:/usr/aarch64-linux-gnu/lib/libstdc++.so.6

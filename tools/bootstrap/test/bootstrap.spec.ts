@@ -22,6 +22,7 @@ const components = [
   'debootstrap',
   'mmdebstrap',
   'dpkg-dev',
+  'ca-certificates',
   'binutils-aarch64-linux-gnu',
   'zstd',
   'openssh-client',

@@ -32,13 +32,20 @@ export async function checkImageTools(arch: FleetArch): Promise<void> {
       buildx.stderr,
     );
   }
-  // mmdebstrap builds the rootfs; its eatmydata hook asks dpkg-architecture (dpkg-dev) for the multiarch path.
-  for (const tool of ['mmdebstrap', 'dpkg-architecture']) {
-    const probe = await runCommand(tool, ['--version'], { check: false });
+  // mmdebstrap builds the rootfs; its eatmydata hook asks dpkg-architecture (dpkg-dev) for the multiarch path;
+  // the ca-certificates hook (mmdebstrap.ts) runs the host's update-ca-certificates inside `unshare --mount`.
+  const tools = [
+    ['mmdebstrap', '--version'],
+    ['dpkg-architecture', '--version'],
+    ['update-ca-certificates', '--help'],
+    ['unshare', '--version'],
+  ] as const;
+  for (const [tool, flag] of tools) {
+    const probe = await runCommand(tool, [flag], { check: false });
     if (probe.exitCode !== 0) {
       throw new ToolError(
         `${tool} is missing: ${BOOTSTRAP_FIX}`,
-        `${tool} --version`,
+        `${tool} ${flag}`,
         probe.exitCode,
         probe.stderr,
       );
