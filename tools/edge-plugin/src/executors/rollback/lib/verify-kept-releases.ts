@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +26,7 @@ export async function verifyKeptReleases(
 ): Promise<RollbackRefusal[]> {
   const refusals: RollbackRefusal[] = [];
   const work = await mkdtemp(join(tmpdir(), 'edgeship-rollback-verify-'));
-  const verdicts = new Map<string, string | undefined>();
+  const verdicts = new Map<string, Verdict>();
   try {
     for (const step of steps) {
       const kept = keptOf(step);
@@ -50,7 +49,8 @@ export async function verifyKeptReleases(
       }
       const key = `${kept.record}\n${kept.signature}`;
       if (!verdicts.has(key)) verdicts.set(key, await verify(work, verdicts.size, kept, policy));
-      const failure = verdicts.get(key) ?? namesKeptArtifact(work, kept, step);
+      const verdict = verdicts.get(key)!;
+      const failure = verdict.failure ?? namesKeptArtifact(verdict.record, kept, step);
       if (failure) refuse(failure);
     }
   } finally {
@@ -59,29 +59,31 @@ export async function verifyKeptReleases(
   return refusals;
 }
 
-async function verify(
-  work: string,
-  index: number,
-  kept: KeptRelease,
-  policy: TrustPolicy,
-): Promise<string | undefined> {
+/** A kept record's signature check: the file it was verified as, which its contents are then read from. */
+interface Verdict {
+  record: string;
+  failure?: string;
+}
+
+async function verify(work: string, index: number, kept: KeptRelease, policy: TrustPolicy): Promise<Verdict> {
   const record = join(work, `build-${index}.json`);
   await writeFile(record, kept.record!);
   await writeFile(`${record}.sig`, kept.signature!);
   const result = await verifyBlob(policy.anchor!.file, record, `${record}.sig`);
   return result.isVerified
-    ? undefined
-    : `has a build record whose signature no longer verifies against the trust anchor ${policy.anchor!.source} (${result.reason || 'cosign verify-blob failed'}); refused.`;
+    ? { record }
+    : {
+        record,
+        failure: `has a build record whose signature no longer verifies against the trust anchor ${policy.anchor!.source} (${result.reason || 'cosign verify-blob failed'}); refused.`,
+      };
 }
 
 /** The verified record must name what the release holds: its artifact's sha256, or a pulled image's digest. */
-function namesKeptArtifact(work: string, kept: KeptRelease, step: RollbackStep): string | undefined {
+function namesKeptArtifact(verified: string, kept: KeptRelease, step: RollbackStep): string | undefined {
   const env = kept.env ?? {};
   let record;
   try {
-    const file = join(work, 'named.json');
-    writeFileSync(file, kept.record!);
-    record = readSignedRecord(file, `${step.node}:${step.to}/build.json`);
+    record = readSignedRecord(verified, `${step.node}:${step.to}/build.json`);
   } catch (error) {
     return `has a signed build record that does not parse: ${(error as Error).message}`;
   }
