@@ -1,26 +1,52 @@
 #!/usr/bin/python3
 # -*- coding: utf-8 -*-
-"""Switches a service to a release and (re)starts its unit, in the order systemd needs, in one module run.
+"""Writes a service's unit files, switches it to a release and (re)starts its unit, in one module run.
 
 One AnsibleModule that runs systemctl through `module.run_command` (~136 KB on the wire) instead of the
-systemd module, which costs 300 KB per run and would take several. The steps are the ones the role used to spread over handlers and tasks: reload unit
-files, hand the port to the socket unit, swap the `current` symlink atomically, (re)start the unit.
+template, file and systemd modules: each of those is an AnsiballZ run of its own (template alone is two, stat
+then copy), seconds apiece on a QEMU-emulated node. The steps are the ones the role used to spread over tasks:
+write the unit files (the old service unit kept for a rollback), take away a socket unit the delivery no
+longer uses, reload unit files, hand the port to the socket unit, swap the `current` symlink atomically,
+(re)start the unit.
 """
 
 DOCUMENTATION = r"""
 module: edge_release_activate
-short_description: Swaps the current symlink and (re)starts an edgeship unit
+short_description: Writes an edgeship unit, swaps the current symlink and (re)starts the unit
 description:
-  - Writes the release's environment file, reloads systemd, hands the port to the socket unit, swaps the
+  - Writes the service unit and the socket unit where the node's differ (atomically, 0644 root, the old service
+    unit kept beside it as a backup), stops, disables and removes a socket unit the delivery no longer uses,
+    writes the release's environment file, reloads systemd, hands the port to the socket unit, swaps the
     C(current) symlink by one rename and (re)starts the unit, in that order, in one module run.
+  - A unit or socket unit written or removed reloads systemd and restarts the unit; a socket unit written also
+    hands it the port. On failure the result still carries C(unit_backup), so a rollback can put the old unit back.
 options:
   link: {description: The C(current) symlink., type: path, required: true}
   release_dir: {description: Release it must point to., type: path, required: true}
   unit: {description: The service unit., type: str, required: true}
-  socket: {description: The socket unit to listen through when C(hand_over_port)., type: str, default: ''}
-  daemon_reload: {description: Reload unit files first., type: bool, default: false}
-  hand_over_port: {description: Stop the unit and (re)start the socket unit, which then holds the port., type: bool, default: false}
-  restart: {description: Restart even when the link did not change (a changed unit file)., type: bool, default: false}
+  unit_path:
+    description: The service unit's file, directly in /etc/systemd/system and named C(unit); written with C(unit_content).
+    type: str
+  unit_content: {description: The service unit's content (a str); needs C(unit_path)., type: raw}
+  socket: {description: The socket unit, listened through when C(hand_over_port) or written; removed when C(socket_state=absent)., type: str, default: ''}
+  socket_path:
+    description: The socket unit's file, directly in /etc/systemd/system and named C(socket).
+    type: str
+  socket_state:
+    description:
+      - C(present) writes C(socket_content) to C(socket_path) where it differs.
+      - C(absent) stops and disables C(socket) and deletes C(socket_path) where the file exists (a socket unit an
+        earlier binary delivery left would hold a container's port).
+      - Unset leaves the socket unit alone.
+    type: str
+    choices: [present, absent]
+  socket_content: {description: The socket unit's content (a str); with C(socket_state=present)., type: raw}
+  daemon_reload: {description: Reload unit files even when no unit file changed here., type: bool, default: false}
+  hand_over_port:
+    description: Stop the unit and (re)start the socket unit, which then holds the port, even when the socket unit was not written here.
+    type: bool
+    default: false
+  restart: {description: Restart even when nothing here changed (a unit file changed by another task)., type: bool, default: false}
   environment_file:
     description: File name, inside C(release_dir), of the unit's EnvironmentFile (written 0600 root); empty leaves it alone.
     type: str
@@ -30,28 +56,62 @@ author: edgeship
 """
 
 EXAMPLES = r"""
-- name: Switch to the release and restart the unit (binary delivery, new socket unit)
+- name: Write the units, switch to the release and restart the unit (binary delivery)
   edge_release_activate:
     link: /opt/edgeship/hello-edge/current
     release_dir: /opt/edgeship/hello-edge/releases/1.2.0-ba9876543210
     unit: edgeship-hello-edge.service
+    unit_path: /etc/systemd/system/edgeship-hello-edge.service
+    unit_content: "{{ lookup('ansible.builtin.template', 'edge-service.service.j2') }}"
     socket: edgeship-hello-edge.socket
-    daemon_reload: true
-    hand_over_port: true
-    restart: true
+    socket_path: /etc/systemd/system/edgeship-hello-edge.socket
+    socket_state: present
+    socket_content: "{{ lookup('ansible.builtin.template', 'edge-service.socket.j2') }}"
     environment_file: service.env
     environment: "LOG_LEVEL=\"info\"\n"
+
+- name: Switch back to a container release after a binary one (the socket unit goes)
+  edge_release_activate:
+    link: /opt/edgeship/hello-edge/current
+    release_dir: /opt/edgeship/hello-edge/releases/1.1.0-0123456789ab
+    unit: edgeship-hello-edge.service
+    unit_path: /etc/systemd/system/edgeship-hello-edge.service
+    unit_content: "{{ lookup('ansible.builtin.template', 'edge-service.service.j2') }}"
+    socket: edgeship-hello-edge.socket
+    socket_path: /etc/systemd/system/edgeship-hello-edge.socket
+    socket_state: absent
+
+- name: Switch to a release under unit files already in place, reloading and restarting
+  edge_release_activate:
+    link: /opt/edgeship/hello-edge/current
+    release_dir: /opt/edgeship/hello-edge/releases/1.1.0-0123456789ab
+    unit: edgeship-hello-edge.service
+    daemon_reload: true
+    restart: true
 """
 
 RETURN = r"""
-switched: {description: Whether the symlink changed., type: bool}
-restarted: {description: Whether the unit was restarted (or started from stopped)., type: bool}
-environment_changed: {description: Whether C(environment_file) was (re)written (the unit then restarts)., type: bool}
+switched: {description: Whether the symlink changed., type: bool, returned: always}
+restarted: {description: Whether the unit was restarted (or started from stopped)., type: bool, returned: always}
+environment_changed: {description: Whether C(environment_file) was (re)written (the unit then restarts)., type: bool, returned: always}
+unit_changed: {description: Whether C(unit_path) was written., type: bool, returned: always}
+unit_backup:
+  description:
+    - The service unit as it was before this run, beside it (a name ending in C(~), which systemd ignores);
+      empty when there was none or the unit did not change.
+    - Returned on failure too, once the unit was replaced, so the old unit can be put back.
+  type: str
+  returned: always
+socket_changed: {description: Whether C(socket_path) was written (the port was then handed over)., type: bool, returned: always}
+socket_removed: {description: Whether the socket unit was stopped, disabled and deleted., type: bool, returned: always}
 """
 
 import os
+import time
 
 from ansible.module_utils.basic import AnsibleModule
+
+UNITS_DIR = "/etc/systemd/system"
 
 
 class SystemctlError(Exception):
@@ -86,6 +146,31 @@ def swap_link(link, target):
     return True
 
 
+def write_atomically(path, data, mode):
+    """Writes data to path, owned by root with mode, by renaming a synced file from the same directory over it:
+    systemd (or a node losing power) sees the old file or the new one, never a part."""
+    temporary = path + ".edgeship-tmp"
+    if os.path.lexists(temporary):
+        os.unlink(temporary)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    with os.fdopen(descriptor, "wb") as handle:
+        os.fchown(handle.fileno(), 0, 0)
+        os.fchmod(handle.fileno(), mode)
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.rename(temporary, path)
+
+
+def sync_directory(path):
+    """Makes a rename or unlink in the directory durable."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def write_environment(release_dir, file_name, content):
     """Writes the release's EnvironmentFile, 0600 root, in one rename; False when it already holds content.
 
@@ -101,25 +186,138 @@ def write_environment(release_dir, file_name, content):
         with open(path, "rb") as handle:
             if stat.st_mode & 0o7777 == 0o600 and stat.st_uid == 0 and handle.read() == data:
                 return False
-    temporary = path + ".edgeship-tmp"
-    if os.path.lexists(temporary):
-        os.unlink(temporary)
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        os.fchown(handle.fileno(), 0, 0)
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.rename(temporary, path)
+    write_atomically(path, data, 0o600)
     return True
+
+
+def read_unit_file(path):
+    """The unit file's bytes and whether it is a regular file 0644 root:root; (None, False) when there is none."""
+    if not os.path.isfile(path) or os.path.islink(path):
+        return None, False
+    stat = os.stat(path)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return data, stat.st_mode & 0o7777 == 0o644 and stat.st_uid == 0 and stat.st_gid == 0
+
+
+def keep_backup(path, data):
+    """Copies the old unit beside it under a new name (as Ansible's backup_local names it: ending in ~, which
+    systemd ignores) and returns that name. A copy, not a hard link: if writing the new unit fails, `mv` of the
+    backup over the unit must still work (mv refuses two names of one file)."""
+    stem = "%s.%d.%s" % (path, os.getpid(), time.strftime("%Y-%m-%d@%H:%M:%S", time.localtime()))
+    for attempt in range(100):
+        backup = "%s%s~" % (stem, "" if attempt == 0 else "-%d" % attempt)
+        try:
+            descriptor = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return backup
+    raise OSError("no free backup name for %s" % path)
+
+
+def check_unit_files(args, units_dir=None):
+    """Refuses unit files outside units_dir, not named after their unit, or with content that is not text."""
+    units_dir = units_dir or UNITS_DIR
+    files = [("unit_path", "unit_content", "unit")]
+    if args.get("socket_state"):
+        files.append(("socket_path", "socket_content" if args["socket_state"] == "present" else None, "socket"))
+    elif args.get("socket_path") or args.get("socket_content") is not None:
+        raise ValueError("socket_path and socket_content need socket_state (present or absent)")
+    if args.get("socket_state") == "absent" and args.get("socket_content") is not None:
+        raise ValueError("socket_content with socket_state=absent: the socket unit is removed, not written")
+    for path_key, content_key, unit_key in files:
+        path, content = args.get(path_key) or "", args.get(content_key) if content_key else None
+        if not path:
+            if content is not None or path_key == "socket_path":
+                raise ValueError("%s is missing: it names the file %s is written to or removed from"
+                                 % (path_key, content_key or unit_key))
+            continue
+        if content_key and not isinstance(content, str):
+            raise ValueError("%s must be the unit file's text, not %s" % (content_key, type(content).__name__))
+        if (not os.path.isabs(path) or os.path.normpath(path) != path
+                or os.path.dirname(path) != units_dir or os.path.basename(path) != args.get(unit_key)):
+            raise ValueError("%s %r must be %s/%s (the %s unit's file)"
+                             % (path_key, path, units_dir, args.get(unit_key) or "<" + unit_key + ">", unit_key))
+
+
+def new_result():
+    return dict(switched=False, restarted=False, environment_changed=False, unit_changed=False, unit_backup="",
+                socket_changed=False, socket_removed=False)
+
+
+def write_unit_files(args, systemctl, result):
+    """Writes the service unit (keeping the old one) and the socket unit where they differ, or removes the
+    socket unit; records each step in result as it happens, so a failure later still reports it."""
+    if args.get("unit_path"):
+        path, data = args["unit_path"], args["unit_content"].encode("utf-8")
+        old, is_in_place = read_unit_file(path)
+        if old != data or not is_in_place:
+            if old is not None:
+                result["unit_backup"] = keep_backup(path, old)
+            write_atomically(path, data, 0o644)
+            sync_directory(os.path.dirname(path))
+            result["unit_changed"] = True
+    if args.get("socket_state") == "present":
+        path, data = args["socket_path"], args["socket_content"].encode("utf-8")
+        old, is_in_place = read_unit_file(path)
+        if old != data or not is_in_place:
+            write_atomically(path, data, 0o644)
+            sync_directory(os.path.dirname(path))
+            result["socket_changed"] = True
+    elif args.get("socket_state") == "absent" and os.path.lexists(args["socket_path"]):
+        systemctl("stop", args["socket"])
+        systemctl("disable", "--quiet", args["socket"])
+        os.unlink(args["socket_path"])
+        sync_directory(os.path.dirname(args["socket_path"]))
+        result["socket_removed"] = True
+
+
+def activate(args, systemctl, result=None, units_dir=None):
+    """Runs the switch, filling result (new_result()) step by step, and returns it."""
+    result = new_result() if result is None else result
+    check_unit_files(args, units_dir or UNITS_DIR)
+    unit = args["unit"]
+    if not os.path.isdir(args["release_dir"]):
+        raise SystemctlError("release %s is not on the node" % args["release_dir"])
+    write_unit_files(args, systemctl, result)
+    units_changed = result["unit_changed"] or result["socket_changed"] or result["socket_removed"]
+    # The unit that ran before may bind the port itself (an earlier release, or another port): stop it first.
+    hand_over_port = bool(args["socket"]) and (args["hand_over_port"] or result["socket_changed"])
+    # Before the switch: the unit reads the environment of whatever `current` points to.
+    result["environment_changed"] = bool(args["environment_file"]) and write_environment(
+        args["release_dir"], args["environment_file"], args["environment"])
+    if args["daemon_reload"] or units_changed:
+        systemctl("daemon-reload")
+    if hand_over_port:
+        systemctl("stop", unit)
+        systemctl("enable", "--quiet", args["socket"])
+        systemctl("restart", args["socket"])
+    result["switched"] = swap_link(args["link"], args["release_dir"])
+    systemctl("enable", "--quiet", unit)
+    was_active = systemctl.is_active(unit)
+    restart = (result["switched"] or result["environment_changed"] or args["restart"] or units_changed
+               or hand_over_port)
+    systemctl("restart" if restart else "start", unit)
+    result["restarted"] = restart or not was_active
+    return result
 
 
 ARGUMENT_SPEC = dict(
     link=dict(type="path", required=True),
     release_dir=dict(type="path", required=True),
     unit=dict(type="str", required=True),
+    # str, not path: a unit file's name is checked as given, never expanded.
+    unit_path=dict(type="str", default=None),
+    # raw: anything but text is refused by name (check_unit_files), not turned into text with a warning.
+    unit_content=dict(type="raw", default=None),
     socket=dict(type="str", default=""),
+    socket_path=dict(type="str", default=None),
+    socket_state=dict(type="str", default=None, choices=["present", "absent"]),
+    socket_content=dict(type="raw", default=None),
     daemon_reload=dict(type="bool", default=False),
     hand_over_port=dict(type="bool", default=False),
     restart=dict(type="bool", default=False),
@@ -128,36 +326,22 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def activate(args, systemctl):
-    """Returns (switched, restarted, environment_changed)."""
-    unit = args["unit"]
-    if not os.path.isdir(args["release_dir"]):
-        raise SystemctlError("release %s is not on the node" % args["release_dir"])
-    # Before the switch: the unit reads the environment of whatever `current` points to.
-    environment_changed = bool(args["environment_file"]) and write_environment(
-        args["release_dir"], args["environment_file"], args["environment"])
-    if args["daemon_reload"]:
-        systemctl("daemon-reload")
-    if args["hand_over_port"] and args["socket"]:
-        systemctl("stop", unit)
-        systemctl("enable", "--quiet", args["socket"])
-        systemctl("restart", args["socket"])
-    switched = swap_link(args["link"], args["release_dir"])
-    systemctl("enable", "--quiet", unit)
-    was_active = systemctl.is_active(unit)
-    restart = switched or environment_changed or args["restart"] or args["hand_over_port"]
-    systemctl("restart" if restart else "start", unit)
-    return switched, restart or not was_active, environment_changed
+def is_changed(result):
+    return any(result[key] for key in ("switched", "restarted", "environment_changed", "unit_changed",
+                                       "socket_changed", "socket_removed"))
 
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=False)
+    result = new_result()
     try:
-        switched, restarted, environment_changed = activate(module.params, Systemctl(module.run_command))
-    except (OSError, SystemctlError) as error:
-        module.fail_json(msg=str(error))
-    module.exit_json(changed=switched or restarted or environment_changed, switched=switched,
-                     restarted=restarted, environment_changed=environment_changed)
+        activate(module.params, Systemctl(module.run_command), result)
+    except (OSError, SystemctlError, ValueError) as error:
+        # What was done so far, unit_backup above all: the role's rollback puts the old unit back from it.
+        module.fail_json(msg=str(error), changed=is_changed(result), **result)
+    except Exception as error:  # noqa: BLE001 - even a bug here must not lose the backup's name
+        module.fail_json(msg="%s: %s" % (type(error).__name__, error), changed=is_changed(result), **result)
+    module.exit_json(changed=is_changed(result), **result)
 
 
 if __name__ == "__main__":
