@@ -157,8 +157,9 @@ async function main(): Promise<void> {
     console.log(`\n${renderMarkdown(run)}`);
     if (exitCode !== 0) process.exitCode = 1;
   } finally {
+    // The fleet's keys and inventory live in the clone's .edgeship/: down must run there.
     await runCommand('node', ['--import', 'tsx', 'tools/edge-fleet/src/cli.ts', 'down', '--name', FLEET], {
-      cwd: WORKSPACE,
+      cwd: clone,
       check: false,
     });
     if (!values.keep) await rm(scratch, { recursive: true, force: true });
