@@ -1,4 +1,4 @@
-// Set-up shared by `npm start` and `npm test`: prerequisites, then dependencies.
+// Set-up shared by `npm start` and `npm test`: prerequisites (the bootstrap) and dependencies (npm ci), side by side.
 // Uses Node built-ins only, because it runs before node_modules exists on a fresh machine.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
