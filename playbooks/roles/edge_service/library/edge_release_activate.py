@@ -249,25 +249,29 @@ def new_result():
                 socket_changed=False, socket_removed=False)
 
 
+def replace_unit_file(path, content, on_replace=None):
+    """Writes content to the unit file where the node's differs (or is not 0644 root:root); False when it already
+    holds it. on_replace(old bytes) runs first when there was a file, to keep it."""
+    data = content.encode("utf-8")
+    old, is_in_place = read_unit_file(path)
+    if old == data and is_in_place:
+        return False
+    if old is not None and on_replace:
+        on_replace(old)
+    write_atomically(path, data, 0o644)
+    sync_directory(os.path.dirname(path))
+    return True
+
+
 def write_unit_files(args, systemctl, result):
     """Writes the service unit (keeping the old one) and the socket unit where they differ, or removes the
     socket unit; records each step in result as it happens, so a failure later still reports it."""
     if args.get("unit_path"):
-        path, data = args["unit_path"], args["unit_content"].encode("utf-8")
-        old, is_in_place = read_unit_file(path)
-        if old != data or not is_in_place:
-            if old is not None:
-                result["unit_backup"] = keep_backup(path, old)
-            write_atomically(path, data, 0o644)
-            sync_directory(os.path.dirname(path))
-            result["unit_changed"] = True
+        path = args["unit_path"]
+        result["unit_changed"] = replace_unit_file(
+            path, args["unit_content"], lambda old: result.update(unit_backup=keep_backup(path, old)))
     if args.get("socket_state") == "present":
-        path, data = args["socket_path"], args["socket_content"].encode("utf-8")
-        old, is_in_place = read_unit_file(path)
-        if old != data or not is_in_place:
-            write_atomically(path, data, 0o644)
-            sync_directory(os.path.dirname(path))
-            result["socket_changed"] = True
+        result["socket_changed"] = replace_unit_file(args["socket_path"], args["socket_content"])
     elif args.get("socket_state") == "absent" and os.path.lexists(args["socket_path"]):
         systemctl("stop", args["socket"])
         systemctl("disable", "--quiet", args["socket"])
@@ -279,7 +283,7 @@ def write_unit_files(args, systemctl, result):
 def activate(args, systemctl, result=None, units_dir=None):
     """Runs the switch, filling result (new_result()) step by step, and returns it."""
     result = new_result() if result is None else result
-    check_unit_files(args, units_dir or UNITS_DIR)
+    check_unit_files(args, units_dir)
     unit = args["unit"]
     if not os.path.isdir(args["release_dir"]):
         raise SystemctlError("release %s is not on the node" % args["release_dir"])
@@ -336,11 +340,11 @@ def main():
     result = new_result()
     try:
         activate(module.params, Systemctl(module.run_command), result)
-    except (OSError, SystemctlError, ValueError) as error:
-        # What was done so far, unit_backup above all: the role's rollback puts the old unit back from it.
-        module.fail_json(msg=str(error), changed=is_changed(result), **result)
     except Exception as error:  # noqa: BLE001 - even a bug here must not lose the backup's name
-        module.fail_json(msg="%s: %s" % (type(error).__name__, error), changed=is_changed(result), **result)
+        expected = isinstance(error, (OSError, SystemctlError, ValueError))
+        # What was done so far, unit_backup above all: the role's rollback puts the old unit back from it.
+        module.fail_json(msg=str(error) if expected else "%s: %s" % (type(error).__name__, error),
+                         changed=is_changed(result), **result)
     module.exit_json(changed=is_changed(result), **result)
 
 
