@@ -26,22 +26,59 @@ export const CA_CERTIFICATES_HOOKS = [
     ` update-ca-certificates --fresh >/dev/null' "$1"`,
 ];
 
+/** The node suite's (bookworm's) Python: the host's own compiles the node's standard library (PYTHON_HOOKS). */
+export const HOST_PYTHON = '/usr/bin/python3.11';
+const NODE_PYTHON = '/usr/bin/python3.11';
+/**
+ * The node's Python byte-compiled by the host's (a .pyc holds bytecode, no machine code, and both are 3.11)
+ * instead of by the emulated one, which took ~12 s of an arm64 build. While packages install, the node's
+ * interpreter is diverted to a stub, so the postinsts' py_compile and py3compile runs do nothing; after the
+ * last package, the real one comes back and the host compiles the files those packages list, with the paths
+ * recorded as the node sees them (-s/-p). sitecustomize.py is left out: it links to /etc, where the host
+ * would find its own. Should a .pyc ever not match, the node's Python recompiles that module when it is used.
+ */
+export const PYTHON_HOOKS = [
+  `--essential-hook=chroot "$1" dpkg-divert --quiet --local --rename --add ${NODE_PYTHON}` +
+    ` && printf '#!/bin/sh\\nexit 0\\n' > "$1${NODE_PYTHON}" && chmod 0755 "$1${NODE_PYTHON}"`,
+  `--customize-hook=rm "$1${NODE_PYTHON}" && chroot "$1" dpkg-divert --quiet --local --rename --remove ${NODE_PYTHON}` +
+    ` && cat "$1"/var/lib/dpkg/info/libpython3.11-minimal:*.list "$1"/var/lib/dpkg/info/libpython3.11-stdlib:*.list` +
+    ` "$1"/var/lib/dpkg/info/python3-minimal.list "$1"/var/lib/dpkg/info/python3.list` +
+    ` | grep -E '^/usr/(lib/python3\\.11|share/python3)/.*\\.py$' | grep -v /sitecustomize.py | sed "s,^,$1,"` +
+    ` | ${HOST_PYTHON} -E -S -m compileall -q -j 0 -s "$1" -p / -i -`,
+];
+
+/**
+ * No host keys made while openssh-server installs: its postinst makes none where the file exists, and its
+ * RSA 3072 key took ~14 s under QEMU. configureRootfs removes these placeholders with every other ssh_host_*
+ * file; each node makes its own ed25519 key at first boot (node-image-spec.ts).
+ */
+export const SSH_HOST_KEY_HOOKS = [
+  '--essential-hook=mkdir -p "$1/etc/ssh" && for type in rsa ecdsa ed25519; do : > "$1/etc/ssh/ssh_host_${type}_key"; done',
+];
+
+/** The hooks that spare emulated maintainer scripts, by the package whose scripts they spare. */
+const HOST_SHORTCUTS: Record<string, string[]> = {
+  'ca-certificates': CA_CERTIFICATES_HOOKS,
+  'openssh-server': SSH_HOST_KEY_HOOKS,
+  python3: PYTHON_HOOKS,
+};
+
 export interface MmdebstrapOptions {
-  /** false runs update-ca-certificates under emulation like any other package (the benchmark's "before"). */
-  nativeCaCertificates?: boolean;
+  /** false runs every maintainer script under emulation as it comes (the rootfs benchmark's "before"). */
+  hostShortcuts?: boolean;
 }
 
 /**
  * mmdebstrap, not debootstrap: one apt run for the whole package set instead of debootstrap's
  * package-by-package second stage. Same package set as debootstrap's minbase (Essential, required,
  * apt). It halves a cold amd64 build; for arm64, emulated dpkg and maintainer scripts cost the time
- * whichever tool drives them, so the gain there comes from CA_CERTIFICATES_HOOKS (bench/results/rootfs.md).
+ * whichever tool drives them, so the gain there comes from HOST_SHORTCUTS (bench/results/rootfs.md).
  */
 export function mmdebstrapArgs(
   spec: NodeImageSpec,
   rootfs: string,
   archiveUri: string,
-  { nativeCaCertificates = true }: MmdebstrapOptions = {},
+  { hostShortcuts = true }: MmdebstrapOptions = {},
 ): string[] {
   return [
     '--mode=root',
@@ -54,7 +91,7 @@ export function mmdebstrapArgs(
     `--hook-dir=${HOOKS}/merged-usr`,
     // dpkg without fsync while the rootfs is built; it is packed into a tarball right after.
     `--hook-dir=${HOOKS}/eatmydata`,
-    ...(nativeCaCertificates && spec.packages.includes('ca-certificates') ? CA_CERTIFICATES_HOOKS : []),
+    ...(hostShortcuts ? spec.packages.flatMap((name) => HOST_SHORTCUTS[name] ?? []) : []),
     spec.suite,
     rootfs,
     archiveUri,

@@ -95,9 +95,9 @@ export const NODE_IMAGE_CONFIG = {
 /**
  * Bumped when the way the rootfs is made changes in a way the lists above do not show, so a tarball
  * made the old way is never reused. 3: mmdebstrap instead of debootstrap (src/mmdebstrap.ts); 4: ca-certificates
- * set up by the host (CA_CERTIFICATES_HOOKS).
+ * set up by the host (CA_CERTIFICATES_HOOKS); 5: Python byte-compiled by the host, no host keys made at install.
  */
-const RECIPE_VERSION = 4;
+const RECIPE_VERSION = 5;
 
 export interface NodeImageSpec {
   arch: FleetArch;

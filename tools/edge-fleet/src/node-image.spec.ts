@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeImageBuildxArgs, nodeDockerfile } from './node-image';
 import { describeNodeImage } from './node-image-spec';
-import { CA_CERTIFICATES_HOOKS, mmdebstrapArgs, tailLines } from './mmdebstrap';
+import {
+  CA_CERTIFICATES_HOOKS,
+  PYTHON_HOOKS,
+  SSH_HOST_KEY_HOOKS,
+  mmdebstrapArgs,
+  tailLines,
+} from './mmdebstrap';
 import { sshArgs } from './ssh';
 
 describe('node image commands', () => {
@@ -17,13 +23,16 @@ describe('node image commands', () => {
       `--include=${spec.packages.join(',')}`,
       '--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr',
       '--hook-dir=/usr/share/mmdebstrap/hooks/eatmydata',
+      // In the order of the packages whose maintainer scripts they spare.
       ...CA_CERTIFICATES_HOOKS,
+      ...SSH_HOST_KEY_HOOKS,
+      ...PYTHON_HOOKS,
       'bookworm',
       '/tmp/r',
       'http://mirror.example/debian',
     ]);
-    const emulated = mmdebstrapArgs(spec, '/tmp/r', 'http://x', { nativeCaCertificates: false });
-    assert.equal(emulated.filter((arg) => arg.includes('update-ca-certificates')).length, 0);
+    const emulated = mmdebstrapArgs(spec, '/tmp/r', 'http://x', { hostShortcuts: false });
+    assert.equal(emulated.filter((arg) => /^--(essential|customize)-hook=/.test(arg)).length, 0);
   });
 
   it('sets ca-certificates up natively: stubbed while packages install, then the real script, run by the host', () => {
@@ -38,6 +47,16 @@ describe('node image commands', () => {
       /^--customize-hook=rm "\$1\/usr\/sbin\/update-ca-certificates" && chroot "\$1" dpkg-divert .*--remove/,
     );
     assert.match(customize!, /mount --bind "\$0\/\$path" "\/\$path"; done; update-ca-certificates --fresh/);
+  });
+
+  it("compiles the node's Python with the host's, recording the node's paths, after the stub is gone", () => {
+    const [essential, customize] = PYTHON_HOOKS;
+    assert.match(essential!, /dpkg-divert .*--rename --add \/usr\/bin\/python3\.11 && printf/);
+    assert.match(
+      customize!,
+      /^--customize-hook=rm "\$1\/usr\/bin\/python3\.11" && chroot "\$1" dpkg-divert .*--remove \/usr\/bin\/python3\.11 && /,
+    );
+    assert.match(customize!, /\| \/usr\/bin\/python3\.11 -E -S -m compileall -q -j 0 -s "\$1" -p \/ -i -$/);
   });
 
   it('keeps the end of a failed build log, where mmdebstrap says what went wrong', () => {

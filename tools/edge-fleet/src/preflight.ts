@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { arch as hostArch } from 'node:os';
 import { ToolError, runCommand } from '@edgeship/edge-common';
+import { HOST_PYTHON } from './mmdebstrap';
 import type { FleetArch } from './names';
 
 const BOOTSTRAP_FIX = 'run tools/bootstrap/bootstrap.sh (installs and starts the prerequisites), then retry';
@@ -33,12 +34,14 @@ export async function checkImageTools(arch: FleetArch): Promise<void> {
     );
   }
   // mmdebstrap builds the rootfs; its eatmydata hook asks dpkg-architecture (dpkg-dev) for the multiarch path;
-  // the ca-certificates hook (mmdebstrap.ts) runs the host's update-ca-certificates inside `unshare --mount`.
+  // the ca-certificates hook (mmdebstrap.ts) runs the host's update-ca-certificates inside `unshare --mount`,
+  // and the host's Python of the node's suite compiles the node's Python modules.
   const tools = [
     ['mmdebstrap', '--version'],
     ['dpkg-architecture', '--version'],
     ['update-ca-certificates', '--help'],
     ['unshare', '--version'],
+    [HOST_PYTHON, '--version'],
   ] as const;
   for (const [tool, flag] of tools) {
     const probe = await runCommand(tool, [flag], { check: false });

@@ -38,6 +38,28 @@ async function ansiblePing(inventoryPath: string): Promise<string> {
   return result.stdout;
 }
 
+/** Prints how many of the node's standard-library modules it checked, then those whose .pyc it would not use. */
+const PYC_CHECK = `
+import importlib.util, marshal, pathlib
+checked, stale = 0, []
+for py in pathlib.Path('/usr/lib/python3.11').glob('**/*.py'):
+    if py.name == 'sitecustomize.py':
+        continue
+    checked += 1
+    try:
+        data = pathlib.Path(importlib.util.cache_from_source(str(py))).read_bytes()
+    except FileNotFoundError:
+        stale.append(str(py))
+        continue
+    source = py.stat()
+    if (data[:4] != importlib.util.MAGIC_NUMBER
+            or int.from_bytes(data[8:12], 'little') != int(source.st_mtime) & 0xFFFFFFFF
+            or int.from_bytes(data[12:16], 'little') != source.st_size & 0xFFFFFFFF
+            or marshal.loads(data[16:]).co_filename != str(py)):
+        stale.append(str(py))
+print(f'checked {checked}, stale: {" ".join(stale)}')
+`;
+
 describe('edge fleet of 2 arm64 nodes', { timeout: 60 * 60_000 }, () => {
   let up: FleetUpResult;
 
@@ -91,6 +113,34 @@ describe('edge fleet of 2 arm64 nodes', { timeout: 60 * 60_000 }, () => {
   it('answers ansible ping on every node', async () => {
     const output = await ansiblePing(up.inventoryPath);
     assert.equal(output.match(/"ping": "pong"/g)?.length, 2, output);
+  });
+
+  it("is set up as the packages' own scripts would: host keys, CA bundle, compiled Python (mmdebstrap.ts)", async () => {
+    const host = up.inventory.hosts[0]!;
+    // Each node's own ed25519 key, made at first boot; none of the install's placeholders is left.
+    assert.equal(
+      await docker([
+        'exec',
+        host.container,
+        'sh',
+        '-c',
+        'ls /etc/ssh/ssh_host_* && test -s /etc/ssh/ssh_host_ed25519_key',
+      ]),
+      '/etc/ssh/ssh_host_ed25519_key\n/etc/ssh/ssh_host_ed25519_key.pub',
+    );
+    const bundle = await docker([
+      'exec',
+      host.container,
+      'grep',
+      '-c',
+      'BEGIN CERTIFICATE',
+      '/etc/ssl/certs/ca-certificates.crt',
+    ]);
+    assert.ok(Number(bundle) > 100, `${bundle} certificates in the bundle`);
+    // Every standard-library module has a .pyc the node's Python accepts as is: its magic, the source's
+    // mtime and size, and the path the node sees.
+    const stale = await docker(['exec', host.container, 'python3', '-c', PYC_CHECK]);
+    assert.match(stale, /^checked [5-9]\d\d, stale:$/);
   });
 
   it('changes nothing when up runs again', async () => {
