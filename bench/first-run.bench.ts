@@ -3,7 +3,8 @@
  * summary table, with nothing of edgeship's cached:
  *   - npm installs from its own empty cache (npm_config_cache), so every package comes from the registry;
  *   - the Node.js runtimes for the executables come from an empty EDGESHIP_CACHE_DIR;
- *   - the clone has no Nx cache and no node_modules;
+ *   - the clone has no node_modules, and Nx's cache and workspace data are empty folders of its own (Nx 24
+ *     keeps them per repository in ~/.nx, where every clone of edgeship would find the earlier builds);
  *   - the node images (edgeship-node:*) and the rootfs tarballs in /var/cache/edgeship/rootfs are deleted
  *     first: this is why the benchmark only runs with --reset, and never beside a running fleet.
  * The apt packages are whatever the machine has: the bootstrap's summary line, recorded with the figures, says
@@ -130,6 +131,8 @@ async function main(): Promise<void> {
       ...process.env,
       npm_config_cache: join(scratch, 'npm-cache'),
       EDGESHIP_CACHE_DIR: join(scratch, 'edgeship-cache'),
+      NX_CACHE_DIRECTORY: join(scratch, 'nx-cache'),
+      NX_WORKSPACE_DATA_DIRECTORY: join(scratch, 'nx-workspace-data'),
       NX_DAEMON: 'false',
     };
     delete env['EDGESHIP_SKIP_BOOTSTRAP'];
