@@ -7,7 +7,21 @@ const MMDEBSTRAP_TIMEOUT_MS = 60 * 60_000;
 /** mmdebstrap writes no log file: its stderr is the log, and its end says what failed. */
 const LOG_TAIL_LINES = 30;
 
-const CA_UPDATE = '/usr/sbin/update-ca-certificates';
+/**
+ * A program of the node held back while packages install: before the package that ships it comes, it is
+ * diverted to a stub that does nothing, so maintainer scripts calling it do no emulated work. The restore
+ * removes the stub first, so that `--rename` then puts the package's program back in place.
+ */
+function stubWhileInstalling(path: string): { essential: string; restore: string } {
+  return {
+    essential:
+      `--essential-hook=chroot "$1" dpkg-divert --quiet --local --rename --add ${path}` +
+      ` && printf '#!/bin/sh\\nexit 0\\n' > "$1${path}" && chmod 0755 "$1${path}"`,
+    restore: `rm "$1${path}" && chroot "$1" dpkg-divert --quiet --local --rename --remove ${path}`,
+  };
+}
+
+const CA_UPDATE = stubWhileInstalling('/usr/sbin/update-ca-certificates');
 /**
  * ca-certificates set up by the host's own (native) update-ca-certificates: the script forks sed and basename
  * for each of ~140 certificates, which took 140 of an arm64 build's 300 s under QEMU. Before the package
@@ -17,9 +31,8 @@ const CA_UPDATE = '/usr/sbin/update-ca-certificates';
  * point where they must inside the node.
  */
 export const CA_CERTIFICATES_HOOKS = [
-  `--essential-hook=chroot "$1" dpkg-divert --quiet --local --rename --add ${CA_UPDATE}` +
-    ` && printf '#!/bin/sh\\nexit 0\\n' > "$1${CA_UPDATE}" && chmod 0755 "$1${CA_UPDATE}"`,
-  `--customize-hook=rm "$1${CA_UPDATE}" && chroot "$1" dpkg-divert --quiet --local --rename --remove ${CA_UPDATE}` +
+  CA_UPDATE.essential,
+  `--customize-hook=${CA_UPDATE.restore}` +
     ` && unshare --mount --propagation private sh -euc '` +
     `for path in etc/ssl/certs etc/ca-certificates etc/ca-certificates.conf usr/share/ca-certificates` +
     ` usr/local/share/ca-certificates; do mount --bind "$0/$path" "/$path"; done;` +
@@ -28,7 +41,7 @@ export const CA_CERTIFICATES_HOOKS = [
 
 /** The node suite's (bookworm's) Python: the host's own compiles the node's standard library (PYTHON_HOOKS). */
 export const HOST_PYTHON = '/usr/bin/python3.11';
-const NODE_PYTHON = '/usr/bin/python3.11';
+const NODE_PYTHON = stubWhileInstalling('/usr/bin/python3.11');
 /**
  * The node's Python byte-compiled by the host's (a .pyc holds bytecode, no machine code, and both are 3.11)
  * instead of by the emulated one, which took ~12 s of an arm64 build. While packages install, the node's
@@ -38,9 +51,8 @@ const NODE_PYTHON = '/usr/bin/python3.11';
  * would find its own. Should a .pyc ever not match, the node's Python recompiles that module when it is used.
  */
 export const PYTHON_HOOKS = [
-  `--essential-hook=chroot "$1" dpkg-divert --quiet --local --rename --add ${NODE_PYTHON}` +
-    ` && printf '#!/bin/sh\\nexit 0\\n' > "$1${NODE_PYTHON}" && chmod 0755 "$1${NODE_PYTHON}"`,
-  `--customize-hook=rm "$1${NODE_PYTHON}" && chroot "$1" dpkg-divert --quiet --local --rename --remove ${NODE_PYTHON}` +
+  NODE_PYTHON.essential,
+  `--customize-hook=${NODE_PYTHON.restore}` +
     ` && cat "$1"/var/lib/dpkg/info/libpython3.11-minimal:*.list "$1"/var/lib/dpkg/info/libpython3.11-stdlib:*.list` +
     ` "$1"/var/lib/dpkg/info/python3-minimal.list "$1"/var/lib/dpkg/info/python3.list` +
     ` | grep -E '^/usr/(lib/python3\\.11|share/python3)/.*\\.py$' | grep -v /sitecustomize.py | sed "s,^,$1,"` +
