@@ -37,8 +37,10 @@ interface BuildFigures {
 }
 
 const RESULTS = join(__dirname, 'results');
-/** The new way first: if the second build profits from warm caches, that favours the old way. */
-/** The first is the fleet's way; each other is measured against it. */
+/**
+ * The first is the fleet's way; each other is measured against it. The new way goes first: if a later build
+ * profits from warm caches, that favours the old ways.
+ */
 const BOOTSTRAPPERS: RootfsBootstrapper[] = [MMDEBSTRAP, MMDEBSTRAP_ALL_EMULATED, DEBOOTSTRAP];
 
 const RUN = new Date().toISOString();
