@@ -1,21 +1,18 @@
 """pytest fixtures shared by the playbooks' and the role's Python plugin tests: a module's main() run as
 Ansible runs it on a node, minus the transport."""
 import json
-import sys
 
 import pytest
 from ansible.module_utils import basic
 
 
 @pytest.fixture
-def run_module(tmp_path, monkeypatch, capsys):
-    """Runs a lean (WANT_JSON) module's main() with `args`: argv[1] is the arguments file, as on a node.
+def run_module(monkeypatch, capsys):
+    """Runs a lean (jsonargs) module's main() with `args` as JSON in its ARGUMENTS, where Ansible writes them.
     Returns (exit code, result dict)."""
 
     def run(module, args):
-        path = tmp_path / "args.json"
-        path.write_text(json.dumps(args))
-        monkeypatch.setattr(sys, "argv", [module.__file__, str(path)])
+        monkeypatch.setattr(module, "ARGUMENTS", json.dumps(args))
         return exit_code_and_result(module, capsys)
 
     return run

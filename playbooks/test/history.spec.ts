@@ -3,7 +3,8 @@
  * outcome of a release switch is known, edge_node_probe (status.yml's and deploy.yml's) reads the tail back
  * with the current release's release.env. Both run here as Ansible runs them on a node, minus the transport:
  * the gate, an AnsibleModule, by Debian's python3 (the one ansible-core's module_utils are installed for) with
- * a file holding {"ANSIBLE_MODULE_ARGS": ...}; the probe, a lean WANT_JSON module, with a file of its arguments.
+ * a file holding {"ANSIBLE_MODULE_ARGS": ...}; the probe, a lean jsonargs module, with its arguments written
+ * over its marker, as Ansible writes them.
  * The service is a real HTTP server on a free port.
  */
 import assert from 'node:assert/strict';
@@ -18,15 +19,22 @@ import { runCommand } from '@edgeship/edge-common';
 const GATE = join(__dirname, '..', 'roles', 'edge_service', 'library', 'edge_health_gate.py');
 const PROBE = join(__dirname, '..', 'library', 'edge_node_probe.py');
 const ANSIBLE_PYTHON = '/usr/bin/python3';
+const JSON_ARGS_MARKER = '<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>';
 
 let root: string;
 let server: Server;
 let port: number;
 
 async function runModule(module: string, args: Record<string, unknown>): Promise<Record<string, any>> {
-  const file = join(root, `args-${Date.now()}-${Math.random()}.json`);
-  const isLean = module === PROBE;
-  await writeFile(file, JSON.stringify(isLean ? args : { ANSIBLE_MODULE_ARGS: args }));
+  const unique = `${Date.now()}-${Math.random()}`;
+  if (module === PROBE) {
+    const source = (await readFile(PROBE, 'utf8')).replace(JSON_ARGS_MARKER, JSON.stringify(args));
+    const file = join(root, `probe-${unique}.py`);
+    await writeFile(file, source);
+    return JSON.parse((await runCommand(ANSIBLE_PYTHON, [file], { check: false })).stdout);
+  }
+  const file = join(root, `args-${unique}.json`);
+  await writeFile(file, JSON.stringify({ ANSIBLE_MODULE_ARGS: args }));
   const run = await runCommand(ANSIBLE_PYTHON, [module, file], { check: false });
   return JSON.parse(run.stdout);
 }

@@ -1,9 +1,8 @@
 #!/usr/bin/python3
 # -*- coding: utf-8 -*-
-# WANT_JSON
 """Verifies a staged release against the build's checksum and moves it into place in one rename.
 
-Lean (WANT_JSON, standard library only), see edge_release_stage. A checksum mismatch is returned, not
+Lean (jsonargs, standard library only), see edge_release_stage. A checksum mismatch is returned, not
 raised, so the role can fall back from a delta to a full transfer before it gives up.
 """
 
@@ -53,6 +52,10 @@ import os
 import re
 import sys
 
+# The task's arguments, written here by Ansible (jsonargs: pipelined, see edge_node_probe).
+ARGUMENTS = r"""<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>"""
+
+
 KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
@@ -91,8 +94,7 @@ def write_signed_record(staging, signed):
 
 
 def main():
-    with open(sys.argv[1]) as handle:
-        args = json.load(handle)
+    args = json.loads(ARGUMENTS)
     artifact = os.path.join(args["staging"], args["file"])
     found = sha256_of(artifact) if os.path.isfile(artifact) else ""
     if found != args["sha256"]:

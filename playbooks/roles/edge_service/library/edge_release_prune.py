@@ -1,6 +1,5 @@
 #!/usr/bin/python3
 # -*- coding: utf-8 -*-
-# WANT_JSON
 """Removes releases and staging leftovers of one service (lean, see edge_release_stage).
 
 Only directories directly inside C(releases_dir) are removed, so a wrong path can never reach further.
@@ -36,9 +35,12 @@ import shutil
 import sys
 
 
+# The task's arguments, written here by Ansible (jsonargs: pipelined, see edge_node_probe).
+ARGUMENTS = r"""<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>"""
+
+
 def main():
-    with open(sys.argv[1]) as handle:
-        args = json.load(handle)
+    args = json.loads(ARGUMENTS)
     releases_dir = os.path.realpath(args["releases_dir"])
     removed = []
     for path in args.get("paths") or []:

@@ -1,9 +1,8 @@
 #!/usr/bin/python3
 # -*- coding: utf-8 -*-
-# WANT_JSON
 """Prepares a release's staging directory on the node, seeded with the delta basis.
 
-Lean (WANT_JSON, standard library only) like edge_node_probe: ~8 KB on the wire instead of a 130 KB
+Lean (jsonargs, standard library only) like edge_node_probe: ~8 KB on the wire instead of a 130 KB
 AnsiballZ payload. The basis is hard-linked into place: rsync then rebuilds the new artifact from it
 into a temporary file and renames that over the link, so the basis itself is never written to.
 """
@@ -51,6 +50,10 @@ import re
 import shutil
 import sys
 
+# The task's arguments, written here by Ansible (jsonargs: pipelined, see edge_node_probe).
+ARGUMENTS = r"""<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>"""
+
+
 RELEASE = re.compile(r"^[0-9A-Za-z.+-]+$")
 
 
@@ -70,8 +73,7 @@ def seed(target, basis):
 
 
 def main():
-    with open(sys.argv[1]) as handle:
-        args = json.load(handle)
+    args = json.loads(ARGUMENTS)
     release, file_name = args["release"], args["file"]
     if not RELEASE.match(release) or "/" in file_name or file_name.startswith("."):
         print(json.dumps(dict(failed=True, msg="bad release %r or file %r" % (release, file_name))))
