@@ -89,8 +89,8 @@ import urllib.request
 
 # Ansible writes the task's arguments, as JSON, over the marker below (its "jsonargs" module style), and then
 # pipelines the module: one SSH session a run, where a WANT_JSON module takes five (temp dir, two uploads,
-# chmod, run), each a second on a QEMU-emulated node. JSON never holds three quotes in a row, so the raw
-# string always closes where it should.
+# chmod, run), a second more per run on a QEMU-emulated node (playbooks/README.md). JSON never holds three
+# quotes in a row, so the raw string always closes where it should.
 ARGUMENTS = r"""<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>"""
 
 

@@ -28,7 +28,7 @@ let port: number;
 async function runModule(module: string, args: Record<string, unknown>): Promise<Record<string, any>> {
   const unique = `${Date.now()}-${Math.random()}`;
   if (module === PROBE) {
-    const source = (await readFile(PROBE, 'utf8')).replace(JSON_ARGS_MARKER, JSON.stringify(args));
+    const source = (await readFile(PROBE, 'utf8')).replace(JSON_ARGS_MARKER, () => JSON.stringify(args));
     const file = join(root, `probe-${unique}.py`);
     await writeFile(file, source);
     return JSON.parse((await runCommand(ANSIBLE_PYTHON, [file], { check: false })).stdout);
