@@ -89,9 +89,23 @@ import json
 import os
 import time
 from urllib.error import HTTPError, URLError
+from urllib.request import HTTPRedirectHandler, ProxyHandler, build_opener
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.urls import ConnectionError as UrlConnectionError, open_url
+try:
+    from ansible.module_utils.basic import AnsibleModule
+except ImportError:  # imported by the pull agent (edgeship_pull.py) on a node without Ansible: main() is not run
+    AnsibleModule = None
+
+
+class NoRedirects(HTTPRedirectHandler):
+    """A redirect is an answer of its own (its status is what the gate reports), not a place to follow."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# No proxy: the service listens on the node's loopback. Standard library only, so the pull agent shares the gate.
+OPENER = build_opener(ProxyHandler({}), NoRedirects())
 
 
 class GateFailed(Exception):
@@ -103,13 +117,12 @@ class GateFailed(Exception):
 def probe(url):
     """(status, parsed JSON or None, error text)."""
     try:
-        # No proxy: the service listens on the node's loopback.
-        response = open_url(url, timeout=5, use_proxy=False, follow_redirects="none")
-        body = response.read()
-        return response.getcode(), json.loads(body or b"null"), ""
+        with OPENER.open(url, timeout=5) as response:
+            body = response.read()
+            return response.getcode(), json.loads(body or b"null"), ""
     except HTTPError as error:
         return error.code, None, "HTTP %s" % error.code
-    except (URLError, UrlConnectionError, OSError, ValueError) as error:
+    except (URLError, OSError, ValueError) as error:
         return 0, None, str(getattr(error, "reason", error))
 
 
@@ -164,14 +177,14 @@ HISTORY_MAX_BYTES = 256 * 1024
 HISTORY_KEEP_RECORDS = 500
 
 
-def append_history(path, record, error, before=()):
+def append_history(path, record, error, before=(), outcome=None):
     """Appends one JSON line where the outcome of a switch is known: this gate. The deploy's gate and the
     rollback's gate both run here, so every release switch leaves one record, and no extra task (or round
     trip) is spent on it. A history that cannot be written does not change the gate's verdict."""
     if not path:
         return ""
     at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    entry = dict(record, at=at, outcome="unhealthy" if error else "healthy")
+    entry = dict(record, at=at, outcome=outcome or ("unhealthy" if error else "healthy"))
     if error:
         entry["error"] = error[:300]
     entries = [dict(earlier, at=at) for earlier in before if isinstance(earlier, dict)] + [entry]

@@ -109,7 +109,10 @@ socket_removed: {description: Whether the socket unit was stopped, disabled and 
 import os
 import time
 
-from ansible.module_utils.basic import AnsibleModule
+try:
+    from ansible.module_utils.basic import AnsibleModule
+except ImportError:  # imported by the pull agent (edgeship_pull.py) on a node without Ansible: main() is not run
+    AnsibleModule = None
 
 UNITS_DIR = "/etc/systemd/system"
 
