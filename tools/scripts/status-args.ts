@@ -28,6 +28,10 @@ function createStatusProgram(): Command {
     )
     .option('--json', 'print JSON instead of the table')
     .option('--html <FILE>', 'also write the status as a self-contained HTML page')
+    .option(
+      '--pull-reports <DIR>',
+      "a pull channel's directory: nodes SSH cannot reach are shown as their last report there says",
+    )
     .option('--verbose', "show Ansible's output");
 }
 
@@ -54,6 +58,7 @@ export function parseStatusArgs(argv: readonly string[]): StatusCommandOptions {
     history: Number(values.history),
     json: values.json ?? false,
     html: values.html,
+    pullReports: values.pullReports,
     verbose: values.verbose ?? false,
   };
 }

@@ -20,8 +20,9 @@ async function main(options: StatusCommandOptions): Promise<number> {
   // Paths on the command line are the caller's, not the workspace's.
   const inventory = options.inventory ? resolve(options.inventory) : undefined;
   const html = options.html ? resolve(options.html) : undefined;
+  const pullReports = options.pullReports ? resolve(options.pullReports) : undefined;
   const normalized = services.map((projectName) =>
-    normalizeStatusOptions({ ...options, inventory, html }, { ...context, projectName }),
+    normalizeStatusOptions({ ...options, inventory, html, pullReports }, { ...context, projectName }),
   );
   const report = await runStatus(normalized);
   printStatus(report, normalized[0]!);

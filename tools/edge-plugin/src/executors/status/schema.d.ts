@@ -13,5 +13,7 @@ export interface StatusExecutorOptions {
   json?: boolean;
   /** Also write the status as a self-contained HTML page to this file (relative to the workspace root). */
   html?: string;
+  /** A pull channel's directory: unreachable nodes are shown as their last pull report says. */
+  pullReports?: string;
   verbose?: boolean;
 }

@@ -17,6 +17,8 @@ export interface NormalizedStatusOptions {
   json: boolean;
   /** Absolute path of the HTML page to write, if asked for. */
   html?: string;
+  /** Absolute path of a pull channel whose reports stand in for the nodes SSH cannot reach. */
+  pullReports?: string;
   verbose: boolean;
 }
 
@@ -49,12 +51,13 @@ export function normalizeStatusOptions(
     history,
     json: options.json ?? false,
     ...(options.html ? { html: resolve(deploy.workspaceRoot, options.html) } : {}),
+    ...(options.pullReports ? { pullReports: resolve(deploy.workspaceRoot, options.pullReports) } : {}),
     verbose: deploy.verbose,
   };
 }
 
 /** What services must share to be read in one Ansible run: everything but the service itself. */
 export function statusKey(options: NormalizedStatusOptions): string {
-  const { inventories, hosts, limit, history, verbose, playbookDir, html } = options;
-  return JSON.stringify({ inventories, hosts, limit, history, verbose, playbookDir, html });
+  const { inventories, hosts, limit, history, verbose, playbookDir, html, pullReports } = options;
+  return JSON.stringify({ inventories, hosts, limit, history, verbose, playbookDir, html, pullReports });
 }

@@ -31,7 +31,8 @@ function describeRow(row: StatusRow, now: number): Record<string, string | numbe
     arch: row.arch,
     delivery: row.delivery,
     release: describeRelease(row),
-    unit: row.unit,
+    // A pull-mode node's row is what it reported, not what was read now: say when.
+    unit: row.reportedAt ? `${row.unit} (reported ${describeAge(row.reportedAt, now)})` : row.unit,
     health: row.health,
     since: row.since ? describeAge(row.since, now) : '',
     kept: row.kept.length || '',

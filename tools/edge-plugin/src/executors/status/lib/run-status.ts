@@ -1,3 +1,4 @@
+import { readPullReports } from '../../../lib/pull-channel/read-pull-reports';
 import { readNodes } from './read-nodes';
 import type { NormalizedStatusOptions } from './normalize-status-options';
 import { isStatusHealthy, summarizeStatus, type StatusRow } from './status-rows';
@@ -15,6 +16,8 @@ export interface StatusReport {
 export async function runStatus(services: readonly NormalizedStatusOptions[]): Promise<StatusReport> {
   const options = services[0]!;
   const started = Date.now();
+  // Read first: a broken report is named before any node is asked.
+  const pullReports = options.pullReports ? readPullReports(options.pullReports) : undefined;
   const report = await readNodes({
     ...options,
     playbook: 'status.yml',
@@ -28,6 +31,7 @@ export async function runStatus(services: readonly NormalizedStatusOptions[]): P
   const rows = summarizeStatus(
     report,
     services.map(({ service }) => service.name),
+    pullReports,
   );
   return { success: isStatusHealthy(rows), seconds: (Date.now() - started) / 1000, rows };
 }

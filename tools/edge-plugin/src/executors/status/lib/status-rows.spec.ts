@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnsibleReport } from '../../deploy/lib/deploy-report';
-import { isStatusHealthy, parseSince, summarizeStatus } from './status-rows';
+import { isStatusHealthy, parseSince, summarizeStatus, type PullReport } from './status-rows';
 
 const recap = (over: Partial<AnsibleReport['hosts'][string]['recap']> = {}) => ({
   ...{ ok: 2, changed: 0, failures: 0, unreachable: 0, rescued: 0 },
@@ -27,6 +27,42 @@ const hostWith = (services: Record<string, unknown>, machine = 'x86_64') => ({
 });
 
 describe('summarizeStatus', () => {
+  it("an unreachable node with a pull report: the report's rows, with when; a refused pull is flagged", () => {
+    const down = {
+      recap: recap({ ok: 0, unreachable: 1 }),
+      error: { kind: 'unreachable', task: 'probe', msg: 'ssh: refused' },
+    };
+    const report = { hosts: { nat: down, gone: down } } as unknown as AnsibleReport;
+    const pull = (outcome: string, error?: string) =>
+      new Map<string, PullReport>([
+        [
+          'nat',
+          {
+            node: 'nat',
+            at: '2026-12-04T05:00:00Z',
+            machine: 'aarch64',
+            services: { svc: probed() } as never,
+            pulls: { svc: { outcome, ...(error ? { error } : {}) } },
+          },
+        ],
+      ]);
+    const [gone, nat] = summarizeStatus(report, ['svc'], pull('in place'));
+    assert.equal(gone!.unit, 'unreachable', 'a node without a report stays unreachable');
+    assert.equal(gone!.problem, 'unreachable: ssh: refused');
+    assert.equal(nat!.version, '1.2.0');
+    assert.equal(nat!.health, 'healthy');
+    assert.equal(nat!.reportedAt, '2026-12-04T05:00:00Z');
+    assert.equal(nat!.problem, undefined);
+    const [, refused] = summarizeStatus(
+      report,
+      ['svc'],
+      pull('refused', 'the signature of build.json does not verify'),
+    );
+    assert.equal(refused!.problem, 'pull refused: the signature of build.json does not verify');
+    const [, missing] = summarizeStatus(report, ['other'], pull('in place'));
+    assert.equal(missing!.problem, 'not in its pull report');
+  });
+
   it('one row per service and node with release, kept releases, since and last deploy', () => {
     const report = { hosts: { n1: hostWith({ svc: probed() }) } } as unknown as AnsibleReport;
     const [row] = summarizeStatus(report, ['svc']);

@@ -30,6 +30,14 @@ interface Probe {
   services: Record<string, ProbedService>;
 }
 
+/** What a pull-mode node PUTs to its channel (roles/edge_pull/files/edgeship_pull.py): its probe, and each pull. */
+export interface PullReport extends Probe {
+  node: string;
+  /** When the node wrote it (ISO, UTC). */
+  at: string;
+  pulls: Record<string, { outcome: string; error?: string; release?: string }>;
+}
+
 /** One service on one node: what `status` shows in a row and writes with --json. */
 export interface StatusRow {
   service: string;
@@ -49,15 +57,27 @@ export interface StatusRow {
   history: HistoryRecord[];
   /** Set when the row is something to act on: unreachable node, failed or unhealthy unit. */
   problem?: string;
+  /** Set when the row comes from the node's pull report, not from reading the node: when the node wrote it. */
+  reportedAt?: string;
 }
 
 const ARCH = { aarch64: 'arm64', arm64: 'arm64', x86_64: 'amd64', amd64: 'amd64' } as Record<string, string>;
 
 /** The rows of every service on every node the run touched, sorted by service, then node. */
-export function summarizeStatus(report: AnsibleReport, services: readonly string[]): StatusRow[] {
+export function summarizeStatus(
+  report: AnsibleReport,
+  services: readonly string[],
+  pullReports: ReadonlyMap<string, PullReport> = new Map(),
+): StatusRow[] {
   const rows: StatusRow[] = [];
   for (const [node, entry] of Object.entries(report.hosts)) {
     const probe = (entry.result as { edge_status?: Probe } | null | undefined)?.edge_status;
+    // A node SSH cannot reach may be a pull-mode node: what it last reported stands in for the read.
+    const pulled = entry.recap.unreachable > 0 ? pullReports.get(node) : undefined;
+    if (pulled) {
+      rows.push(...services.map((service) => describePulled(service, node, pulled)));
+      continue;
+    }
     for (const service of services) {
       if (entry.recap.unreachable > 0 || !probe?.services?.[service]) {
         const unit = entry.recap.unreachable > 0 ? 'unreachable' : 'probe failed';
@@ -72,6 +92,26 @@ export function summarizeStatus(report: AnsibleReport, services: readonly string
     (a, b) =>
       a.service.localeCompare(b.service) || a.node.localeCompare(b.node, undefined, { numeric: true }),
   );
+}
+
+function describePulled(service: string, node: string, report: PullReport): StatusRow {
+  const probed = report.services?.[service];
+  if (!probed)
+    return {
+      ...emptyRow(service, node, 'not pulled'),
+      reportedAt: report.at,
+      problem: 'not in its pull report',
+    };
+  const row = { ...describeService(service, node, report.machine, probed), reportedAt: report.at };
+  const pull = report.pulls?.[service];
+  // A refused or rolled-back pull leaves the node healthy on its old release: still something to act on.
+  if (
+    !row.problem &&
+    pull &&
+    ['refused', 'rolled back', 'failed', 'unreachable channel'].includes(pull.outcome)
+  )
+    row.problem = `pull ${pull.outcome}: ${pull.error ?? ''}`.trim();
+  return row;
 }
 
 function emptyRow(service: string, node: string, unit: string): StatusRow {
