@@ -40,6 +40,8 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 ARTIFACT = re.compile(r"^bin/[a-z0-9][a-z0-9._-]*$")
 ARCHS = {"aarch64": "arm64", "x86_64": "amd64"}
 RECORD_MAX_BYTES = 1 << 20
+# How far back the history is read for a release that already failed its gate here.
+HISTORY_LOOKBACK = 50
 # The channel is reached directly: a proxy in the node's environment must not see (or answer for) it.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -225,6 +227,17 @@ def pull_service(config, entry):
         return dict(outcome="refused", error=str(refusal), release=os.path.basename(current))
     if release_dir == current:
         return dict(outcome="in place", release=os.path.basename(current))
+    # A release that failed its gate here is not tried again at every tick (a restart into it each time): it
+    # stays refused until the channel names another one.
+    failed_before = [each for each in edge_node_probe.read_history(history, HISTORY_LOOKBACK)
+                     if each.get("action") == "pull" and each.get("to") == os.path.basename(release_dir)
+                     and each.get("outcome") == "unhealthy"]
+    if failed_before:
+        return dict(outcome="rolled back", release=os.path.basename(current),
+                    refused_release=os.path.basename(release_dir),
+                    error="%s failed its health gate here at %s (%s); publish another release"
+                          % (os.path.basename(release_dir), failed_before[-1].get("at"),
+                             failed_before[-1].get("error", "")))
     record_of_switch = dict(action="pull", by=by, **{"from": os.path.basename(current),
                                                      "to": os.path.basename(release_dir)})
     try:
@@ -243,7 +256,17 @@ def pull_service(config, entry):
         return dict(outcome="rolled back", error=str(failure), release=os.path.basename(current),
                     refused_release=os.path.basename(release_dir))
     edge_health_gate.append_history(history, record_of_switch, "")
+    prune(os.path.dirname(release_dir), [release_dir, current], config["keep_releases"])
     return dict(outcome="deployed", release=os.path.basename(release_dir))
+
+
+def prune(releases_dir, kept, keep):
+    """Keeps the new release, the one it replaced (for a rollback) and the newest others up to `keep`, as the
+    push role's prune does; staging left by a cut-off download goes too."""
+    releases, staging = edge_node_probe.list_releases(releases_dir)
+    others = [release["path"] for release in releases if release["path"] not in kept]
+    for path in others[max(keep - len(kept), 0):] + staging:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def report(config, outcomes):
@@ -276,7 +299,8 @@ def read_config(path):
     config["arch"] = ARCHS.get(os.uname().machine, os.uname().machine)
     config.setdefault("install_root", "/opt/edgeship")
     config.setdefault("trust_anchor", "/etc/edgeship/pull/release.pub")
-    for key, default in (("health_timeout", 60), ("health_interval", 2), ("stability_window", 10)):
+    for key, default in (("health_timeout", 60), ("health_interval", 2), ("stability_window", 10),
+                         ("keep_releases", 3)):
         value = str(config.get(key, default))
         if not value.isdigit():
             raise ValueError("%s: %s %r is not a whole number of seconds" % (path, key, config.get(key)))

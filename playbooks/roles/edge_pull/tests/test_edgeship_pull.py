@@ -4,6 +4,7 @@ in tools/edge-plugin/src/lib/pull-channel/test/pull-mode.spec.ts."""
 
 import base64
 import json
+import os
 import subprocess
 
 import pytest
@@ -90,3 +91,16 @@ def test_the_configuration_is_checked(tmp_path):
         config.write_text(json.dumps(dict(good, **bad)))
         with pytest.raises(ValueError, match=field):
             edgeship_pull.read_config(str(config))
+
+
+def test_prune_keeps_the_new_the_previous_and_the_newest_others(tmp_path):
+    releases = tmp_path / "releases"
+    names = ["1.0.0-a", "1.1.0-b", "1.2.0-c", "1.3.0-d", "1.4.0-e"]
+    # Newest last in names: 1.4.0-e is the newest directory.
+    for age, name in enumerate(reversed(names)):
+        (releases / name).mkdir(parents=True)
+        os.utime(releases / name, (1_000_000 - age * 100, 1_000_000 - age * 100))
+    (releases / ".staging-1.5.0-f").mkdir()
+    kept = [str(releases / "1.4.0-e"), str(releases / "1.0.0-a")]
+    edgeship_pull.prune(str(releases), kept, 3)
+    assert sorted(path.name for path in releases.iterdir()) == ["1.0.0-a", "1.3.0-d", "1.4.0-e"]

@@ -279,5 +279,11 @@ describe('pull mode on a real amd64 node with its inbound SSH closed', { timeout
     assert.equal(failed!['outcome'], 'unhealthy');
     assert.equal(back!['action'], 'rollback');
     assert.equal(back!['outcome'], 'healthy');
+    // The next ticks do not switch to it again: no restart into a release known to fail, no new record.
+    const records = (await lastHistory()).length;
+    const again = await waitForPull((pull) => pull.outcome === 'rolled back');
+    assert.match(again.pulls[HELLO]!.error!, /failed its health gate here at .*; publish another release/);
+    assert.equal((await lastHistory()).length, records);
+    assert.equal(await servedVersion(), versions.v2);
   });
 });
