@@ -35,6 +35,8 @@ import edge_release_activate  # noqa: E402
 import edge_release_commit  # noqa: E402
 
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# An inventory host name (edge-1, node7.site.example): it names the node's report, <channel>/reports/<node>.json.
+NODE = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 ARTIFACT = re.compile(r"^bin/[a-z0-9][a-z0-9._-]*$")
@@ -291,8 +293,9 @@ def read_config(path):
     if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", config.get("channel", "")):
         raise ValueError("%s: channel %r is not an http(s) URL" % (path, config.get("channel")))
     config["channel"] = config["channel"].rstrip("/")
-    if not NAME.match(config.get("node", "")):
-        raise ValueError("%s: node %r is not a host name of letters, digits and dashes" % (path, config.get("node")))
+    if not NODE.match(config.get("node", "")):
+        raise ValueError("%s: node %r is not a host name of lowercase letters, digits, dots and dashes"
+                         % (path, config.get("node")))
     for entry in config.get("services", []):
         if not NAME.match(str(entry.get("name", ""))):
             raise ValueError("%s: service name %r is not kebab-case" % (path, entry.get("name")))

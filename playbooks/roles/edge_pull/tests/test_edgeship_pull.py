@@ -86,7 +86,10 @@ def test_the_configuration_is_checked(tmp_path):
     read = edgeship_pull.read_config(str(config))
     assert read["channel"] == "http://10.0.0.1:8480"
     assert read["stability_window"] == 10
+    config.write_text(json.dumps(dict(good, node="node7.site.example")))
+    assert edgeship_pull.read_config(str(config))["node"] == "node7.site.example"
     for bad, field in ((dict(channel="file:///etc"), "channel"), (dict(node="../x"), "node"),
+                       (dict(node="Edge_1"), "node"),
                        (dict(services=[dict(name="Hello", port=1)]), "service name")):
         config.write_text(json.dumps(dict(good, **bad)))
         with pytest.raises(ValueError, match=field):

@@ -80,13 +80,15 @@ export async function enrollNodes(input: EnrollInput): Promise<{ nodes: string[]
     const failed = Object.entries(report.hosts).filter(
       ([, entry]) => entry.recap.failures + entry.recap.unreachable > 0,
     );
-    if (exitCode !== 0 || failed.length > 0)
+    if (exitCode !== 0 || failed.length > 0) {
+      const where = failed.map(([node, entry]) => `${node} (${entry.error?.msg ?? 'see Ansible output'})`);
       throw new ToolError(
-        `pull enroll failed on ${failed.map(([node, entry]) => `${node} (${entry.error?.msg ?? 'see Ansible output'})`).join(', ') || 'the run'}`,
+        `pull enroll failed${where.length > 0 ? ` on ${where.join(', ')}` : ''}: those nodes are not enrolled; run it again with --verbose for Ansible's output`,
         'ansible-playbook pull.yml',
         exitCode,
         failed.map(([, entry]) => entry.error?.msg ?? '').join('\n'),
       );
+    }
     return { nodes: Object.keys(report.hosts).length > 0 ? Object.keys(report.hosts) : (hosts ?? []) };
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -46,6 +46,7 @@ describe('serveChannel', () => {
     assert.equal((await put('/hello-edge/build.json', '{}')).status, 403, 'a node cannot publish');
     assert.equal((await put('/reports/../hello-edge/build.json', '{}')).status, 403);
     assert.equal((await put('/reports/Edge_1.json', '{}')).status, 403);
+    assert.equal((await put('/reports/node7.site.example.json', '{}')).status, 204);
     assert.equal(await readFile(join(dir, 'hello-edge', 'build.json'), 'utf8'), '{"service":"hello-edge"}');
     assert.equal((await fetch(`${server.url}/reports/edge-1.json`, { method: 'DELETE' })).status, 405);
   });

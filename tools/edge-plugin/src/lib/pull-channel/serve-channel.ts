@@ -6,7 +6,8 @@ import { join, resolve, sep } from 'node:path';
 
 /** A node's report: what its probe reads, a few KB per service; anything much larger is not a report. */
 const REPORT_MAX_BYTES = 4 * 1024 * 1024;
-const REPORT_PATH = /^\/reports\/([a-z0-9]+(?:-[a-z0-9]+)*)\.json$/;
+/** The node's inventory name, as the pull agent checks it (NODE in edgeship_pull.py). */
+const REPORT_PATH = /^\/reports\/([a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)\.json$/;
 
 export interface ChannelServer {
   url: string;

@@ -37,6 +37,8 @@ let anchor: TrustAnchor;
 let node: string;
 let container: string;
 let port: number;
+let badEnrollment: Error | undefined;
+let leftByBadEnrollment: string;
 const versions: Record<'v1' | 'v2' | 'v3' | 'broken', string> = { v1: '', v2: '', v3: '', broken: '' };
 const artifacts: Record<string, string> = {};
 
@@ -153,19 +155,29 @@ describe('pull mode on a real amd64 node with its inbound SSH closed', { timeout
     });
     assert.equal(deployed.success, true, deployed.text);
     channel = await serveChannel(channelDir, await readFleetGateway(FLEET));
-    await enrollNodes({
+    const enrollment = {
       workspaceRoot: WORKSPACE_ROOT,
       inventory: inventory.path,
       hosts: 'edge',
       channel: channel.url,
       services: [{ name: HELLO, port: 8101 }],
-      // Short ticks for the test; the default is 5min.
-      interval: '5s',
-      randomizedDelay: '1s',
-      healthTimeout: 20,
-      stabilityWindow: 2,
       verbose: false,
       env: { ...process.env, EDGESHIP_TRUST_ANCHOR: keys.publicKey },
+    };
+    // Bad input first, while SSH still reaches the node: refused by the role's preflight, nothing installed.
+    badEnrollment = await enrollNodes({ ...enrollment, interval: 'soon; rm -rf /' }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    leftByBadEnrollment = (
+      await runCommand('docker', ['exec', container, 'ls', '/etc/edgeship', '/etc/systemd/system'], {
+        check: false,
+      })
+    ).stdout;
+    // Short ticks for the test; the default is 5min.
+    await enrollNodes({
+      ...enrollment,
+      ...{ interval: '5s', randomizedDelay: '1s', healthTimeout: 20, stabilityWindow: 2 },
     });
     // Inbound SSH closed for good: every later release reaches the node only through its own timer.
     await execOnNode(container, ['systemctl', 'disable', '--now', 'ssh.service', 'ssh.socket']);
@@ -177,6 +189,12 @@ describe('pull mode on a real amd64 node with its inbound SSH closed', { timeout
     await channel?.close();
     await fleetDown(FLEET).catch(() => undefined);
     await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('an enrolment with a bad interval is refused naming the field, and installs nothing', () => {
+    assert.ok(badEnrollment, 'the bad enrolment succeeded');
+    assert.match(badEnrollment.message, /edge_pull_interval.*systemd time spans.*"soon; rm -rf \/"/s);
+    assert.doesNotMatch(leftByBadEnrollment, /pull|edgeship-pull\.timer/);
   });
 
   it('enrolment pins the release key and starts the timer; SSH no longer answers', async () => {
