@@ -277,7 +277,8 @@ def report(config, outcomes):
                                                              int(entry["port"]), 3, 5)
                 for entry in config["services"]}
     body = json.dumps(dict(node=config["node"], at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                           machine=os.uname().machine, services=services, pulls=outcomes)).encode("utf-8")
+                           interval=str(config.get("interval", "")), machine=os.uname().machine,
+                           services=services, pulls=outcomes)).encode("utf-8")
     request = urllib.request.Request("%s/reports/%s.json" % (config["channel"], config["node"]), data=body,
                                      method="PUT", headers={"Content-Type": "application/json"})
     try:

@@ -13,4 +13,12 @@ describe('renderStatusHtml', () => {
     assert.match(page, /&lt;b&gt;edge&lt;\/b&gt;/);
     assert.match(page, /&lt;\/td&gt;&lt;script&gt;x\(\)&lt;\/script&gt;/);
   });
+
+  it("says which rows come from a node's pull report, and when the node wrote it", () => {
+    const report = readStatusReport();
+    report.rows[0]!.reportedAt = '2026-12-04T05:00:00Z';
+    const page = renderStatusHtml(report);
+    assert.match(page, /data-reported-at="2026-12-04T05:00:00Z">pull report of 2026-12-04T05:00:00Z</);
+    assert.equal(page.match(/data-reported-at=/g)?.length, 1);
+  });
 });

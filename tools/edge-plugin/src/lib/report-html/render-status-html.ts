@@ -82,7 +82,7 @@ function renderRow(row: StatusRow): SafeHtml {
     <td>${row.delivery}</td>
     <td>${row.release}</td>
     <td class="${outcomeClass(row.unit === 'active' ? 'active' : row.unit ? 'failed' : 'not installed')}">
-      ${row.unit}
+      ${row.unit}${row.reportedAt ? html`<br /><span data-reported-at="${row.reportedAt}">pull report of ${row.reportedAt}</span>` : ''}
     </td>
     <td class="${outcomeClass(state === 'problem' ? 'problem' : state)}">
       ${health}${row.problem && row.problem !== health ? html`<br /><span class="error">${row.problem}</span>` : ''}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnsibleReport } from '../../deploy/lib/deploy-report';
-import { isStatusHealthy, parseSince, summarizeStatus, type PullReport } from './status-rows';
+import { isStatusHealthy, parseSince, parseTimespan, summarizeStatus, type PullReport } from './status-rows';
 
 const recap = (over: Partial<AnsibleReport['hosts'][string]['recap']> = {}) => ({
   ...{ ok: 2, changed: 0, failures: 0, unreachable: 0, rescued: 0 },
@@ -27,6 +27,40 @@ const hostWith = (services: Record<string, unknown>, machine = 'x86_64') => ({
 });
 
 describe('summarizeStatus', () => {
+  it('a pull report older than three of its intervals (and 5 min) is flagged stale', () => {
+    const down = { recap: recap({ ok: 0, unreachable: 1 }) };
+    const report = { hosts: { nat: down } } as unknown as AnsibleReport;
+    const at = '2026-12-04T05:00:00Z';
+    const reports = new Map<string, PullReport>([
+      [
+        'nat',
+        {
+          node: 'nat',
+          at,
+          interval: '5min',
+          machine: 'aarch64',
+          services: { svc: probed() } as never,
+          pulls: {},
+        },
+      ],
+    ]);
+    const minutesLater = (minutes: number) => Date.parse(at) + minutes * 60_000;
+    assert.equal(summarizeStatus(report, ['svc'], reports, minutesLater(20))[0]!.problem, undefined);
+    assert.match(
+      summarizeStatus(report, ['svc'], reports, minutesLater(21))[0]!.problem!,
+      /last pull report is 21 min old \(it pulls every 5min\)/,
+    );
+  });
+
+  it('parseTimespan reads the spans edge_pull_interval takes, and nothing else', () => {
+    assert.equal(parseTimespan('5min'), 300);
+    assert.equal(parseTimespan('1h 30min'), 5400);
+    assert.equal(parseTimespan('90'), 90);
+    assert.equal(parseTimespan('soon'), undefined);
+    assert.equal(parseTimespan('5min; rm -rf /'), undefined);
+    assert.equal(parseTimespan(''), undefined);
+  });
+
   it("an unreachable node with a pull report: the report's rows, with when; a refused pull is flagged", () => {
     const down = {
       recap: recap({ ok: 0, unreachable: 1 }),

@@ -35,6 +35,8 @@ export interface PullReport extends Probe {
   node: string;
   /** When the node wrote it (ISO, UTC). */
   at: string;
+  /** How often the node pulls, a systemd time span (edge_pull_interval); missing in reports of older agents. */
+  interval?: string;
   pulls: Record<string, { outcome: string; error?: string; release?: string }>;
 }
 
@@ -68,6 +70,7 @@ export function summarizeStatus(
   report: AnsibleReport,
   services: readonly string[],
   pullReports: ReadonlyMap<string, PullReport> = new Map(),
+  now = Date.now(),
 ): StatusRow[] {
   const rows: StatusRow[] = [];
   for (const [node, entry] of Object.entries(report.hosts)) {
@@ -75,7 +78,7 @@ export function summarizeStatus(
     // A node SSH cannot reach may be a pull-mode node: what it last reported stands in for the read.
     const pulled = entry.recap.unreachable > 0 ? pullReports.get(node) : undefined;
     if (pulled) {
-      rows.push(...services.map((service) => describePulled(service, node, pulled)));
+      rows.push(...services.map((service) => describePulled(service, node, pulled, now)));
       continue;
     }
     for (const service of services) {
@@ -94,7 +97,7 @@ export function summarizeStatus(
   );
 }
 
-function describePulled(service: string, node: string, report: PullReport): StatusRow {
+function describePulled(service: string, node: string, report: PullReport, now: number): StatusRow {
   const probed = report.services?.[service];
   if (!probed)
     return {
@@ -111,7 +114,34 @@ function describePulled(service: string, node: string, report: PullReport): Stat
     ['refused', 'rolled back', 'failed', 'unreachable channel'].includes(pull.outcome)
   )
     row.problem = `pull ${pull.outcome}: ${pull.error ?? ''}`.trim();
+  // An old report says nothing of the node now: it may be down, or cut off from its channel.
+  else if (!row.problem) {
+    const stale = describeStaleReport(report, now);
+    if (stale) row.problem = stale;
+  }
   return row;
+}
+
+/** Missed ticks allowed (and a margin for the timer's random delay) before a node's report counts as stale. */
+const STALE_AFTER_INTERVALS = 3;
+const STALE_MARGIN_SECONDS = 5 * 60;
+
+function describeStaleReport(report: PullReport, now: number): string | undefined {
+  const interval = parseTimespan(report.interval ?? '');
+  const age = (now - Date.parse(report.at)) / 1000;
+  if (interval === undefined || !Number.isFinite(age)) return undefined;
+  if (age <= STALE_AFTER_INTERVALS * interval + STALE_MARGIN_SECONDS) return undefined;
+  return `its last pull report is ${Math.round(age / 60)} min old (it pulls every ${report.interval}): the node or its way to the channel may be down`;
+}
+
+const TIMESPAN_UNITS: Record<string, number> = { us: 1e-6, ms: 1e-3, s: 1, min: 60, h: 3600, d: 86400 };
+
+/** A systemd time span as edge_pull_interval takes it ("5min", "1h 30min", "90" = seconds) → seconds. */
+export function parseTimespan(span: string): number | undefined {
+  const text = span.trim();
+  const parts = [...text.matchAll(/(\d+)\s*(us|ms|s|min|h|d)?\s*/gy)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== text) return undefined;
+  return parts.reduce((sum, part) => sum + Number(part[1]) * TIMESPAN_UNITS[part[2] ?? 's']!, 0);
 }
 
 function emptyRow(service: string, node: string, unit: string): StatusRow {
