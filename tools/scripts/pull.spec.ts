@@ -50,6 +50,12 @@ describe('npm run pull', () => {
     assert.match(run.stderr, /--channel.*file:\/\/\/etc.*http\(s\) URL/s);
   });
 
+  it('serve with a --listen that is not HOST:PORT: exit 1, naming it', async () => {
+    const run = await pull(['serve', '--channel', join(scratch, 'channel'), '--listen', '8480']);
+    assert.equal(run.exitCode, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, /--listen.*8480.*HOST:PORT/s);
+  });
+
   it('publish of a service the workspace does not have: exit 1, naming it', async () => {
     const run = await pull(['publish', '--channel', join(scratch, 'channel'), '--projects', 'no-such-svc']);
     assert.equal(run.exitCode, 1, run.stdout + run.stderr);

@@ -1,7 +1,7 @@
 // `npm run pull`: pull mode for nodes SSH cannot reach. publish a released build to a channel directory, serve
 // it, enroll nodes (playbooks/pull.yml). What the nodes do is in playbooks/roles/edge_pull.
 import { join, relative, resolve } from 'node:path';
-import { logger, reportError } from '@edgeship/edge-common';
+import { ConfigError, logger, reportError } from '@edgeship/edge-common';
 import { normalizeStatusOptions } from '@edgeship/edge-plugin/executors/status/lib/normalize-status-options';
 import { enrollNodes } from '@edgeship/edge-plugin/lib/pull-channel/enroll-nodes';
 import { publishToChannel } from '@edgeship/edge-plugin/lib/pull-channel/publish-to-channel';
@@ -37,7 +37,14 @@ async function main(command: PullCommand): Promise<number> {
       return 0;
     }
     case 'serve': {
-      const [, host = '127.0.0.1', port = '8480'] = /^(.*):(\d+)$/.exec(command.listen) ?? [];
+      const [, host, port] = /^(.+):(\d{1,5})$/.exec(command.listen) ?? [];
+      if (!host || !port || Number(port) > 65535)
+        throw new ConfigError(
+          'npm run pull serve',
+          '--listen',
+          command.listen,
+          'Give HOST:PORT, e.g. 0.0.0.0:8480.',
+        );
       const server = await serveChannel(resolve(command.channel), host, Number(port));
       logger.done(`serving ${command.channel} at ${server.url} (Ctrl-C stops)`);
       await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));

@@ -47,7 +47,10 @@ async function handle(root: string, request: IncomingMessage, response: ServerRe
   if (!found?.isFile()) return answer(response, 404, 'not found');
   response.writeHead(200, { 'content-length': found.size, 'content-type': 'application/octet-stream' });
   if (request.method === 'HEAD') return void response.end();
-  createReadStream(file).pipe(response);
+  // A file replaced or removed between stat and open ends this answer, not the server.
+  createReadStream(file)
+    .on('error', () => response.destroy())
+    .pipe(response);
 }
 
 async function receiveReport(
