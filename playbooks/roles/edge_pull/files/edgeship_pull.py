@@ -188,9 +188,9 @@ def switch(service, port, release_dir, link, config):
         result = edge_release_activate.activate(args, systemctl)
     except (OSError, ValueError, edge_release_activate.SystemctlError) as error:
         raise edge_health_gate.GateFailed(str(error), {})
-    version = read_text(os.path.join(release_dir, "release.env"))
-    wanted = re.search(r"^EDGESHIP_VERSION=(.*)$", version, re.M)
-    params = dict(url="http://127.0.0.1:%d" % port, version=wanted.group(1) if wanted else "",
+    # The version the release must answer on /version, as its release.env (the probe's reader) says.
+    wanted = edge_node_probe.read_release_env(release_dir).get("EDGESHIP_VERSION", "")
+    params = dict(url="http://127.0.0.1:%d" % port, version=wanted,
                   unit=args["unit"], timeout=config["health_timeout"], interval=config["health_interval"],
                   stability_window=config["stability_window"] if result["restarted"] else 0)
     body = edge_health_gate.wait_until_healthy(params, time.time())
