@@ -41,6 +41,28 @@ def edge_release_plan(artifacts, name, version, machine, arch_map, wanted_delive
     }
 
 
+def edge_release_artifacts(hostvars, hosts, service):
+    """The distinct artifacts the hosts' plans of this service send, each with the nodes that get it, so each is
+    inspected (and hashed) once per run on the controller, not once per node. Hosts without a plan for the
+    service (refused before it was decided) and plans without an artifact (coverage refuses those) are left out."""
+    artifacts = {}
+    for host in hosts:
+        plan = (hostvars[host].get("_edge_service_plans") or {}).get(service)
+        if not plan or not plan["artifact"].get("path"):
+            continue
+        artifact = plan["artifact"]
+        entry = artifacts.setdefault(artifact["path"], {
+            "path": artifact["path"],
+            "kind": "binary" if plan["delivery"] == "binary" else "image",
+            "arch": plan["arch"],
+            "sha256": artifact.get("sha256", ""),
+            "manifest_digest": artifact.get("manifest_digest", "") if plan["delivery"] == "container" else "",
+            "nodes": [],
+        })
+        entry["nodes"].append(host)
+    return [artifacts[path] for path in sorted(artifacts)]
+
+
 class FilterModule(object):
     def filters(self):
-        return {"edge_release_plan": edge_release_plan}
+        return {"edge_release_plan": edge_release_plan, "edge_release_artifacts": edge_release_artifacts}

@@ -35,7 +35,7 @@ options:
     description:
       - What the build record says the artifact is (C(arch), C(sha256), for an image C(manifest_digest)). Each
         key given must match what is read, or the module fails naming the artifact, the difference and the fix.
-      - C(service) and C(node) name the service and the node in those messages.
+      - C(service) and C(nodes) (a list) name the service and the nodes that get the artifact in those messages.
     type: dict
     default: {}
 author: edgeship
@@ -48,10 +48,11 @@ EXAMPLES = r"""
     kind: binary
     expect:
       service: hello-edge
-      node: edge1
+      nodes: [edge1, edge2]
       arch: arm64
       sha256: "{{ build_record_sha256 }}"
   delegate_to: localhost
+  run_once: true
   register: _edge_service_artifact
 """
 
@@ -240,22 +241,23 @@ def main():
 def find_mismatch(path, kind, found, expect):
     """Why the artifact read is not the one the build recorded, or None. Nothing on a node has changed yet."""
     service = expect.get("service", "<service>")
-    node = expect.get("node", "the node")
+    nodes = expect.get("nodes") or ["the node"]
     arch = expect.get("arch")
     if arch and found["arch"] != arch:
-        return "%s is built for %s but %s is %s; nothing was changed on the node." % (path, found["arch"], node, arch)
+        return "%s is built for %s but %s %s %s; nothing was changed on any node." % (
+            path, found["arch"], ", ".join(nodes), "are" if len(nodes) > 1 else "is", arch)
     sha256 = expect.get("sha256")
     if sha256 is not None and found["sha256"] != sha256:
         return (
             "%s has sha256 %s but the release manifest expects %s for %s: the artifact is tampered or stale. "
-            "Rebuild it (nx run %s:%s); nothing was changed on the node."
+            "Rebuild it (nx run %s:%s); nothing was changed on any node."
             % (path, found["sha256"], sha256 or "nothing", arch, service, "bundle" if kind == "binary" else "image")
         )
     digest = expect.get("manifest_digest")
     if digest and found.get("manifest_digest") != digest:
         return (
             "%s holds manifest %s but the release recorded %s for %s: not the signed image. "
-            "Rebuild and release it (nx run %s:release); nothing was changed on the node."
+            "Rebuild and release it (nx run %s:release); nothing was changed on any node."
             % (path, found.get("manifest_digest"), digest, arch, service)
         )
     return None

@@ -109,6 +109,8 @@ def test_index_members_refuses_links_and_names_written_twice(tmp_path):
 def test_find_mismatch_names_architecture_checksum_and_manifest():
     found = {"arch": "amd64", "sha256": "1" * 64, "manifest_digest": "sha256:" + "2" * 64}
     assert find_mismatch("a", "binary", found, {"arch": "amd64", "sha256": "1" * 64}) is None
-    assert "built for amd64 but edge1 is arm64" in find_mismatch("a", "binary", found, {"arch": "arm64", "node": "edge1"})
+    assert "built for amd64 but edge1 is arm64" in find_mismatch("a", "binary", found, {"arch": "arm64", "nodes": ["edge1"]})
+    assert "built for amd64 but edge1, edge2 are arm64" in find_mismatch(
+        "a", "binary", found, {"arch": "arm64", "nodes": ["edge1", "edge2"]})
     assert "tampered or stale" in find_mismatch("a", "binary", found, {"sha256": "3" * 64})
     assert "not the signed image" in find_mismatch("a", "image", found, {"manifest_digest": "sha256:" + "4" * 64})
