@@ -1,6 +1,6 @@
 import hashlib
 
-from release_plan import edge_release_plan
+from release_plan import edge_release_artifacts, edge_release_plan
 
 ARCH_MAP = {"aarch64": {"oci": "arm64"}, "x86_64": {"oci": "amd64"}}
 SHA = "ab" * 32
@@ -46,3 +46,24 @@ def test_no_artifact_for_an_unknown_machine_or_a_missing_architecture():
     missing = plan(machine="aarch64")
     assert missing["arch"] == "arm64" and missing["artifact"] == {} and missing["expected_sha256"] == ""
     assert plan(artifacts={})["artifact"] == {}
+
+
+def test_each_artifact_is_listed_once_with_every_node_that_gets_it():
+    amd64 = plan()
+    arm64 = plan(machine="aarch64", artifacts={"binary": {"arm64": {"path": "/dist/hello-edge-linux-arm64", "sha256": SHA}}})
+    hostvars = {
+        "edge1": {"_edge_service_plans": {"hello-edge": amd64}},
+        "edge2": {"_edge_service_plans": {"hello-edge": amd64, "other": plan(name="other")}},
+        "edge3": {"_edge_service_plans": {"hello-edge": arm64}},
+        # Refused before its plan was decided, and a node the build record does not cover: neither is listed.
+        "edge4": {},
+        "edge5": {"_edge_service_plans": {"hello-edge": plan(machine="riscv64")}},
+    }
+    listed = edge_release_artifacts(hostvars, ["edge1", "edge2", "edge3", "edge4", "edge5"], "hello-edge")
+    assert [(a["path"], a["arch"], a["kind"], a["nodes"]) for a in listed] == [
+        ("/dist/hello-edge-linux-arm64", "arm64", "binary", ["edge3"]),
+        ("/dist/hello-edge-linux-x64", "amd64", "binary", ["edge1", "edge2"]),
+    ]
+    image = edge_release_artifacts({"edge1": {"_edge_service_plans": {"hello-edge": plan(wanted_delivery="container")}}},
+                                   ["edge1"], "hello-edge")
+    assert image[0]["kind"] == "image" and image[0]["manifest_digest"] == "sha256:" + "ef" * 32
