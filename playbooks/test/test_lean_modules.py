@@ -15,6 +15,7 @@ LEAN_MODULES = [
         os.path.join(PLAYBOOKS, "roles", "edge_service", "library", "edge_release_%s.py" % name)
         for name in ("stage", "commit", "prune")
     ),
+    os.path.join(PLAYBOOKS, "roles", "edge_service", "library", "edge_health_gate.py"),
 ]
 # Quotes of both kinds and in threes, backslashes (one at the end of a value), a newline, non-ASCII text.
 AWKWARD_ARGUMENTS = {

@@ -172,18 +172,13 @@ def install(config, service, version, file, sha256, record, signature, current):
     return release_dir
 
 
-def run_command(args):
-    run = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return run.returncode, run.stdout.decode("utf-8", "replace"), run.stderr.decode("utf-8", "replace")
-
-
 def switch(service, port, release_dir, link, config):
     """Points `current` at release_dir, (re)starts the unit and holds the gate; GateFailed when it fails."""
     args = dict(link=link, release_dir=release_dir, unit="edgeship-%s.service" % service,
                 socket="edgeship-%s.socket" % service, hand_over_port=False, daemon_reload=False, restart=False,
                 # The environment of the release it replaces: the unit reads it from `current`.
                 environment_file="service.env", environment=read_text(os.path.join(link, "service.env")))
-    systemctl = edge_release_activate.Systemctl(run_command)
+    systemctl = edge_release_activate.Systemctl(edge_health_gate.run_command)
     try:
         result = edge_release_activate.activate(args, systemctl)
     except (OSError, ValueError, edge_release_activate.SystemctlError) as error:
@@ -195,7 +190,7 @@ def switch(service, port, release_dir, link, config):
                   stability_window=config["stability_window"] if result["restarted"] else 0)
     body = edge_health_gate.wait_until_healthy(params, time.time())
     if params["stability_window"] > 0:
-        edge_health_gate.hold_stability_window(params, body, run_command)
+        edge_health_gate.hold_stability_window(params, body, edge_health_gate.run_command)
 
 
 def pull_service(config, entry):

@@ -3,9 +3,10 @@
 """The health gate of a release, run on the node in one module run.
 
 Polling in one process keeps the timeout a real timeout: with `uri` + `until`, every attempt is a new
-module run, which alone takes seconds on a QEMU-emulated node. An AnsibleModule: it probes with Ansible's
-`open_url` and asks systemd through `module.run_command`, at the price of an AnsiballZ payload (162 KB
-on the wire, playbooks/README.md) where the file operations of edge_release_stage stay lean.
+module run, which alone takes seconds on a QEMU-emulated node. Lean (see edge_release_stage): Python's
+standard library only, the arguments written into ARGUMENTS by ansible-core, so the run is pipelined and
+skips AnsiballZ and AnsibleModule's imports (the one module every switched node runs, twice on a rollback).
+The pull agent (edgeship_pull.py) imports the same functions.
 """
 
 DOCUMENTATION = r"""
@@ -87,14 +88,13 @@ seconds_to_healthy:
 
 import json
 import os
+import subprocess
+import sys
 import time
 from urllib.error import HTTPError, URLError
 from urllib.request import HTTPRedirectHandler, ProxyHandler, build_opener
 
-try:
-    from ansible.module_utils.basic import AnsibleModule
-except ImportError:  # imported by the pull agent (edgeship_pull.py) on a node without Ansible: main() is not run
-    AnsibleModule = None
+ARGUMENTS = r"""<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>"""
 
 
 class NoRedirects(HTTPRedirectHandler):
@@ -126,8 +126,14 @@ def probe(url):
         return 0, None, str(getattr(error, "reason", error))
 
 
+def run_command(args):
+    """(exit code, stdout, stderr) of a command, as text."""
+    run = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return run.returncode, run.stdout.decode("utf-8", "replace"), run.stderr.decode("utf-8", "replace")
+
+
 def read_unit(run_command, unit):
-    """ActiveState, MainPID and NRestarts of the unit; run_command is AnsibleModule.run_command."""
+    """ActiveState, MainPID and NRestarts of the unit, through run_command (the one above, or a test's)."""
     rc, out, err = run_command(["systemctl", "show", "--property=ActiveState,MainPID,NRestarts", unit])
     if rc != 0:
         raise GateFailed("systemctl show %s failed (%d): %s" % (unit, rc, err.strip()), {})
@@ -209,34 +215,69 @@ def append_history(path, record, error, before=(), outcome=None):
         return "history not written: %s" % failure
 
 
+# Each argument's type and default; no default: required. Ansible's templating hands numbers over as text.
 ARGUMENT_SPEC = dict(
-    url=dict(type="str", required=True),
-    version=dict(type="str", default=""),
-    unit=dict(type="str", required=True),
-    timeout=dict(type="int", default=60),
-    interval=dict(type="int", default=2),
-    stability_window=dict(type="int", default=0),
-    history_file=dict(type="path", default=""),
-    history=dict(type="dict", default={}),
-    history_before=dict(type="list", elements="raw", default=[]),
+    url=(str, None),
+    version=(str, ""),
+    unit=(str, None),
+    timeout=(int, 60),
+    interval=(int, 2),
+    stability_window=(int, 0),
+    history_file=(str, ""),
+    history=(dict, {}),
+    history_before=(list, []),
 )
 
 
+def read_arguments(text):
+    """The arguments typed and defaulted by ARGUMENT_SPEC; ValueError names the first that is wrong."""
+    given = json.loads(text)
+    missing = sorted(name for name, (_, default) in ARGUMENT_SPEC.items()
+                     if default is None and given.get(name) is None)
+    if missing:
+        raise ValueError("missing required arguments: %s" % ", ".join(missing))
+    params = {}
+    for name, (kind, default) in ARGUMENT_SPEC.items():
+        value = given.get(name)
+        value = default if value is None else value
+        if kind in (dict, list):
+            if not isinstance(value, kind):
+                raise ValueError("argument %s is %r, not a %s" % (name, value, kind.__name__))
+        else:
+            try:
+                value = kind(value)
+            except (TypeError, ValueError):
+                raise ValueError("argument %s is %r, not %s" % (name, value, "an integer" if kind is int else "text"))
+        params[name] = value
+    return params
+
+
+def finish(failed, **result):
+    print(json.dumps(dict(result, changed=False, failed=failed)))
+    sys.exit(1 if failed else 0)
+
+
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=False)
-    params = module.params
+    try:
+        params = read_arguments(ARGUMENTS)
+    except ValueError as error:
+        finish(True, msg="edge_health_gate: %s" % error)
+    # What an AnsibleModule without check-mode support does: nothing (the gate would append to the history).
+    if json.loads(ARGUMENTS).get("_ansible_check_mode"):
+        print(json.dumps(dict(changed=False, skipped=True, msg="the health gate does not run in check mode")))
+        sys.exit(0)
     started = time.time()
     try:
         version = wait_until_healthy(params, started)
         seconds_to_healthy = round(time.time() - started, 1)
         if params["stability_window"] > 0:
-            hold_stability_window(params, version, module.run_command)
+            hold_stability_window(params, version, run_command)
     except GateFailed as failure:
         warning = append_history(params["history_file"], params["history"], str(failure), params["history_before"])
-        module.fail_json(msg=str(failure), version=failure.version, history_warning=warning)
+        finish(True, msg=str(failure), version=failure.version, history_warning=warning)
     warning = append_history(params["history_file"], params["history"], "", params["history_before"])
     # changed stays false: the record describes a switch that edge_release_activate made (and reported).
-    module.exit_json(changed=False, version=version, seconds_to_healthy=seconds_to_healthy, history_warning=warning)
+    finish(False, version=version, seconds_to_healthy=seconds_to_healthy, history_warning=warning)
 
 
 if __name__ == "__main__":

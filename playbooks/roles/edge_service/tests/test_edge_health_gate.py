@@ -95,20 +95,21 @@ def test_wait_until_healthy_fails_on_another_version_or_an_unhealthy_service(ser
         wait_until_healthy(params(url), started=0)
 
 
-def test_main_takes_its_arguments_typed_with_defaults_and_reports_the_version(service, run_ansible_module):
+def test_main_takes_its_arguments_typed_with_defaults_and_reports_the_version(service, run_module):
     url, _ = service
     # Ansible's templating hands numbers over as text: the argument spec makes them ints.
-    code, result = run_ansible_module(edge_health_gate, dict(url=url, unit="edgeship-x.service", version="1.2.0",
-                                                             timeout="5"))
-    assert code == 0 and result["changed"] is False
+    code, result = run_module(edge_health_gate, dict(url=url, unit="edgeship-x.service", version="1.2.0",
+                                                     timeout="5"))
+    assert code == 0 and result["changed"] is False and result["failed"] is False
     assert result["version"] == {"version": "1.2.0"} and result["history_warning"] == ""
-    assert result["invocation"]["module_args"]["interval"] == 2
+    params = edge_health_gate.read_arguments(json.dumps(dict(url=url, unit="u", timeout="5", history=None)))
+    assert (params["timeout"], params["interval"], params["stability_window"], params["history"]) == (5, 2, 0, {})
 
 
-def test_main_fails_with_the_last_answer_and_records_the_outcome(service, tmp_path, run_ansible_module):
+def test_main_fails_with_the_last_answer_and_records_the_outcome(service, tmp_path, run_module):
     url, _ = service
     history = tmp_path / "history.jsonl"
-    code, result = run_ansible_module(edge_health_gate, dict(
+    code, result = run_module(edge_health_gate, dict(
         url=url, unit="edgeship-x.service", version="1.3.0", timeout=0, interval=0,
         history_file=str(history), history={"action": "deploy", "to": "1.3.0-abc"}))
     assert code == 1 and result["failed"] is True and result["version"] == {"version": "1.2.0"}
@@ -117,6 +118,17 @@ def test_main_fails_with_the_last_answer_and_records_the_outcome(service, tmp_pa
     assert (record["action"], record["outcome"], record["to"]) == ("deploy", "unhealthy", "1.3.0-abc")
 
 
-def test_main_refuses_a_missing_required_argument(run_ansible_module):
-    code, result = run_ansible_module(edge_health_gate, dict(url="http://127.0.0.1:1"))
-    assert code == 1 and "missing required arguments: unit" in result["msg"]
+def test_main_refuses_a_missing_or_mistyped_argument(run_module):
+    code, result = run_module(edge_health_gate, dict(url="http://127.0.0.1:1"))
+    assert code == 1 and result["failed"] is True and "missing required arguments: unit" in result["msg"]
+    code, result = run_module(edge_health_gate, dict(url="http://127.0.0.1:1", unit="u", timeout="soon"))
+    assert code == 1 and "argument timeout is 'soon', not an integer" in result["msg"]
+    code, result = run_module(edge_health_gate, dict(url="http://127.0.0.1:1", unit="u", history=["x"]))
+    assert code == 1 and "argument history is ['x'], not a dict" in result["msg"]
+
+
+def test_main_does_nothing_in_check_mode(tmp_path, run_module):
+    history = tmp_path / "history.jsonl"
+    code, result = run_module(edge_health_gate, dict(url="http://127.0.0.1:1", unit="u", history_file=str(history),
+                                                     _ansible_check_mode=True))
+    assert code == 0 and result["skipped"] is True and not history.exists()
