@@ -2,9 +2,8 @@
  * The node's history, end to end on this machine: edge_health_gate (the role's) appends a record where the
  * outcome of a release switch is known, edge_node_probe (status.yml's and deploy.yml's) reads the tail back
  * with the current release's release.env. Both run here as Ansible runs them on a node, minus the transport:
- * the gate, an AnsibleModule, by Debian's python3 (the one ansible-core's module_utils are installed for) with
- * a file holding {"ANSIBLE_MODULE_ARGS": ...}; the probe, a lean jsonargs module, with its arguments written
- * over its marker, as Ansible writes them.
+ * lean jsonargs modules, by Debian's python3, with their arguments written over their marker, as Ansible
+ * writes them.
  * The service is a real HTTP server on a free port.
  */
 import assert from 'node:assert/strict';
@@ -26,17 +25,10 @@ let server: Server;
 let port: number;
 
 async function runModule(module: string, args: Record<string, unknown>): Promise<Record<string, any>> {
-  const unique = `${Date.now()}-${Math.random()}`;
-  if (module === PROBE) {
-    const source = (await readFile(PROBE, 'utf8')).replace(JSON_ARGS_MARKER, () => JSON.stringify(args));
-    const file = join(root, `probe-${unique}.py`);
-    await writeFile(file, source);
-    return JSON.parse((await runCommand(ANSIBLE_PYTHON, [file], { check: false })).stdout);
-  }
-  const file = join(root, `args-${unique}.json`);
-  await writeFile(file, JSON.stringify({ ANSIBLE_MODULE_ARGS: args }));
-  const run = await runCommand(ANSIBLE_PYTHON, [module, file], { check: false });
-  return JSON.parse(run.stdout);
+  const source = (await readFile(module, 'utf8')).replace(JSON_ARGS_MARKER, () => JSON.stringify(args));
+  const file = join(root, `module-${Date.now()}-${Math.random()}.py`);
+  await writeFile(file, source);
+  return JSON.parse((await runCommand(ANSIBLE_PYTHON, [file], { check: false })).stdout);
 }
 
 const gate = (history: Record<string, unknown>, url = `http://127.0.0.1:${port}`) =>
@@ -75,7 +67,7 @@ describe('history.jsonl: appended by the health gate, read by the probe', () => 
       to: '1.2.0-abcdef123456',
     };
     const passed = await gate(record);
-    assert.equal(passed.failed, undefined, JSON.stringify(passed));
+    assert.equal(passed.failed, false, JSON.stringify(passed));
     assert.equal(passed.changed, false);
     // Nothing listens on port 1: the gate fails, and says so in the record too.
     const failed = await gate({ ...record, action: 'rollback' }, 'http://127.0.0.1:1');
@@ -93,7 +85,7 @@ describe('history.jsonl: appended by the health gate, read by the probe', () => 
   it('appends nothing without a history file (a plain health check)', async () => {
     const before = await readFile(join(root, 'svc', 'history.jsonl'), 'utf8');
     const result = await runModule(GATE, { url: `http://127.0.0.1:${port}`, unit: 'x.service', timeout: 1 });
-    assert.equal(result.failed, undefined);
+    assert.equal(result.failed, false, JSON.stringify(result));
     assert.equal(await readFile(join(root, 'svc', 'history.jsonl'), 'utf8'), before);
   });
 
@@ -130,7 +122,7 @@ describe('history.jsonl: appended by the health gate, read by the probe', () => 
       ...{ url: `http://127.0.0.1:${port}`, unit: 'x.service', timeout: 1, history_file: file },
       ...{ history_before: [failedDeploy], history: { action: 'rollback', from: 'bad', to: 'good' } },
     });
-    assert.equal(result.failed, undefined);
+    assert.equal(result.failed, false, JSON.stringify(result));
     const lines = (await readFile(file, 'utf8')).trim().split('\n').slice(-2);
     const records = lines.map((line) => JSON.parse(line));
     assert.deepEqual(
