@@ -229,9 +229,9 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def read_arguments(text):
-    """The arguments typed and defaulted by ARGUMENT_SPEC; ValueError names the first that is wrong."""
-    given = json.loads(text)
+def read_arguments(given):
+    """The arguments (Ansible's JSON, parsed) typed and defaulted by ARGUMENT_SPEC; ValueError names the first
+    that is wrong."""
     missing = sorted(name for name, (_, default) in ARGUMENT_SPEC.items()
                      if default is None and given.get(name) is None)
     if missing:
@@ -259,13 +259,13 @@ def finish(failed, **result):
 
 def main():
     try:
-        params = read_arguments(ARGUMENTS)
+        given = json.loads(ARGUMENTS)
+        params = read_arguments(given)
     except ValueError as error:
         finish(True, msg="edge_health_gate: %s" % error)
     # What an AnsibleModule without check-mode support does: nothing (the gate would append to the history).
-    if json.loads(ARGUMENTS).get("_ansible_check_mode"):
-        print(json.dumps(dict(changed=False, skipped=True, msg="the health gate does not run in check mode")))
-        sys.exit(0)
+    if given.get("_ansible_check_mode"):
+        finish(False, skipped=True, msg="the health gate does not run in check mode")
     started = time.time()
     try:
         version = wait_until_healthy(params, started)

@@ -102,7 +102,7 @@ def test_main_takes_its_arguments_typed_with_defaults_and_reports_the_version(se
                                                      timeout="5"))
     assert code == 0 and result["changed"] is False and result["failed"] is False
     assert result["version"] == {"version": "1.2.0"} and result["history_warning"] == ""
-    params = edge_health_gate.read_arguments(json.dumps(dict(url=url, unit="u", timeout="5", history=None)))
+    params = edge_health_gate.read_arguments(dict(url=url, unit="u", timeout="5", history=None))
     assert (params["timeout"], params["interval"], params["stability_window"], params["history"]) == (5, 2, 0, {})
 
 
