@@ -58,6 +58,12 @@ options:
       that failed before its health gate ran (a unit that did not start), so that deploy is not missing.
     type: list
     default: []
+  unit_backup:
+    description: >-
+      The unit file edge_release_activate kept for a rollback (C(<unit file>.<pid>.<time>~)); removed once the
+      gate passes, so no task of its own runs on every node for it. Empty removes nothing.
+    type: path
+    default: ''
 author: edgeship
 """
 
@@ -226,6 +232,7 @@ ARGUMENT_SPEC = dict(
     history_file=(str, ""),
     history=(dict, {}),
     history_before=(list, []),
+    unit_backup=(str, ""),
 )
 
 
@@ -252,6 +259,20 @@ def read_arguments(given):
     return params
 
 
+def is_unit_backup(path, unit):
+    """Whether path names a backup edge_release_activate keeps of the unit's file (and not a symlink): the only
+    file this module ever removes."""
+    name = os.path.basename(path)
+    return name.startswith(unit + ".") and name.endswith("~") and not os.path.islink(path)
+
+
+def remove_unit_backup(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def finish(failed, **result):
     print(json.dumps(dict(result, changed=False, failed=failed)))
     sys.exit(1 if failed else 0)
@@ -263,6 +284,9 @@ def main():
         params = read_arguments(given)
     except ValueError as error:
         finish(True, msg="edge_health_gate: %s" % error)
+    if params["unit_backup"] and not is_unit_backup(params["unit_backup"], params["unit"]):
+        finish(True, msg="edge_health_gate: unit_backup %s is not a backup of %s's unit file"
+               % (params["unit_backup"], params["unit"]))
     # What an AnsibleModule without check-mode support does: nothing (the gate would append to the history).
     if given.get("_ansible_check_mode"):
         finish(False, skipped=True, msg="the health gate does not run in check mode")
@@ -276,6 +300,8 @@ def main():
         warning = append_history(params["history_file"], params["history"], str(failure), params["history_before"])
         finish(True, msg=str(failure), version=failure.version, history_warning=warning)
     warning = append_history(params["history_file"], params["history"], "", params["history_before"])
+    if params["unit_backup"]:
+        remove_unit_backup(params["unit_backup"])
     # changed stays false: the record describes a switch that edge_release_activate made (and reported).
     finish(False, version=version, seconds_to_healthy=seconds_to_healthy, history_warning=warning)
 

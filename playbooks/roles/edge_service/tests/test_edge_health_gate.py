@@ -118,6 +118,31 @@ def test_main_fails_with_the_last_answer_and_records_the_outcome(service, tmp_pa
     assert (record["action"], record["outcome"], record["to"]) == ("deploy", "unhealthy", "1.3.0-abc")
 
 
+def test_main_removes_the_unit_backup_once_the_gate_passes_and_keeps_it_when_it_fails(service, tmp_path, run_module):
+    url, _ = service
+    backup = tmp_path / "edgeship-x.service.123.2026-12-04@17:00:00~"
+    backup.write_text("[Service]\n")
+    code, _ = run_module(edge_health_gate, dict(url=url, unit="edgeship-x.service", version="1.3.0", timeout=0,
+                                                interval=0, unit_backup=str(backup)))
+    assert code == 1 and backup.exists()
+    code, _ = run_module(edge_health_gate, dict(url=url, unit="edgeship-x.service", version="1.2.0", timeout=5,
+                                                unit_backup=str(backup)))
+    assert code == 0 and not backup.exists()
+
+
+def test_main_refuses_to_remove_a_file_that_is_not_a_backup_of_the_unit(service, tmp_path, run_module):
+    url, _ = service
+    other = tmp_path / "edgeship-y.service.1.2026-12-04@17:00:00~"
+    other.write_text("[Service]\n")
+    link = tmp_path / "edgeship-x.service.1.2026-12-04@17:00:00~"
+    link.symlink_to(other)
+    for path in (other, link, tmp_path / "edgeship-x.service"):
+        code, result = run_module(edge_health_gate, dict(url=url, unit="edgeship-x.service", version="1.2.0",
+                                                         timeout=5, unit_backup=str(path)))
+        assert code == 1 and "is not a backup of edgeship-x.service's unit file" in result["msg"]
+    assert other.exists() and link.is_symlink()
+
+
 def test_main_refuses_a_missing_or_mistyped_argument(run_module):
     code, result = run_module(edge_health_gate, dict(url="http://127.0.0.1:1"))
     assert code == 1 and result["failed"] is True and "missing required arguments: unit" in result["msg"]

@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+"""Installs one release on a node in one task: stage, send, verify, rename into place.
+
+Each of these steps was a task of its own (with the whole-file fallbacks, a dozen per node and service, most of
+them skipped). Ansible forks a worker for every task on every node, skipped or not, and on a 16-node fleet those
+forks were most of the controller's CPU. Here the steps run in one worker, through the same modules and actions
+as before: edge_release_stage, ansible.posix.synchronize (rsync), ansible.builtin.copy, edge_release_commit and,
+should the upload be refused, edge_release_prune.
+
+A release appears on the node only verified and complete: staged beside the releases, checked against the build's
+sha256, renamed into place. The node receives only what it lacks: an rsync delta against the closest artifact it
+holds (see the playbooks README for why rsync), the whole file where that cannot work.
+"""
+
+import copy
+import os
+import re
+
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+
+# How the artifact reached the node, for the report (the deploy summary and `status` show it).
+TRANSFERS = {
+    "none": "none",
+    "pull": "registry pull",
+    "delta": "rsync delta against {basis}",
+    "rsync": "rsync (no basis on the node)",
+    "resent": "whole file (the rsync result failed its checksum)",
+    "off": "whole file (delta transfer off)",
+    "no_rsync": "whole file (no rsync on the node)",
+    "rsync_failed": "whole file (rsync failed: {error})",
+}
+
+RSYNC_SENT = re.compile(r"Total bytes sent: ([0-9,]+)")
+
+
+def rsync_bytes_sent(stats):
+    """The bytes rsync sent, from its --stats output; 0 when it printed none."""
+    found = RSYNC_SENT.search(stats or "")
+    return int(found.group(1).replace(",", "")) if found else 0
+
+
+def transfer_key(pulled, delta, node_rsync, rsync_worked, resent, basis):
+    """Which of TRANSFERS describes the upload."""
+    if pulled:
+        return "pull"
+    if rsync_worked and resent:
+        return "resent"
+    if rsync_worked:
+        return "delta" if basis else "rsync"
+    if not delta:
+        return "off"
+    return "no_rsync" if not node_rsync else "rsync_failed"
+
+
+def describe_transfer(key, basis="", error=""):
+    text = " ".join((error or "").split())
+    return TRANSFERS[key].format(basis=basis, error=text[:157] + "..." if len(text) > 160 else text)
+
+
+class InstallRefused(Exception):
+    """The upload failed or did not verify: the staging directory goes, the current release stays."""
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = True
+    _VALID_ARGS = frozenset(
+        (
+            "releases_dir", "release", "release_dir", "file", "sha256", "source", "content", "basis", "delta",
+            "node_rsync", "mode", "environment", "signed_record",
+        )
+    )
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super(ActionModule, self).run(tmp, task_vars)
+        args = self._task.args
+        pulled = args.get("content") is not None
+        delta = boolean(args.get("delta", True), strict=False)
+        node_rsync = boolean(args.get("node_rsync", False), strict=False)
+        use_rsync = delta and node_rsync and not pulled
+
+        staged = self._module(
+            "edge_release_stage",
+            dict(
+                releases_dir=args["releases_dir"], release=args["release"], file=args["file"], sha256=args["sha256"],
+                basis=args.get("basis", "") if use_rsync else "", content=args.get("content"),
+            ),
+            task_vars,
+        )
+        if staged.get("failed"):
+            return dict(result, failed=True, msg=staged.get("msg", "staging the release failed"))
+        if staged["exists"]:
+            if not staged["matches"]:
+                return dict(
+                    result, failed=True, msg="%s/%s on %s has sha256 %s, expected %s: it was modified on the node. "
+                    "Remove %s and deploy again." % (args["release_dir"], args["file"], task_vars.get("inventory_hostname"),
+                                                     staged.get("sha256", ""), args["sha256"], args["release_dir"]),
+                )
+            return dict(result, changed=False, exists=True, transfer=TRANSFERS["none"], transfer_bytes=0)
+
+        try:
+            return dict(result, changed=True, exists=False, **self._send(args, staged, pulled, delta, node_rsync, use_rsync, task_vars))
+        except InstallRefused as refused:
+            self._module("edge_release_prune", dict(releases_dir=args["releases_dir"], paths=[staged["staging"]]), task_vars)
+            return dict(result, failed=True, msg=str(refused))
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+
+    def _send(self, args, staged, pulled, delta, node_rsync, use_rsync, task_vars):
+        staged_file = "%s/%s" % (staged["staging"], args["file"])
+        commit_args = dict(
+            staging=staged["staging"], release_dir=args["release_dir"], file=args["file"], sha256=args["sha256"],
+            mode=args.get("mode", "0644"), environment=args.get("environment") or {},
+            signed_record=args.get("signed_record") or {},
+        )
+        sync = {}
+        if use_rsync:
+            # --ignore-times: two builds can share size and mtime (reproducible builds), which rsync's quick check
+            # would take for "unchanged" and skip. --no-whole-file: the delta algorithm even though the "remote"
+            # is reached through a local port. Through the SSH connection Ansible already holds open to the node
+            # (the task passes its socket in ansible_ssh_extra_args): no second handshake per node. Should rsync's
+            # ssh need a connection of its own, it uses the host's ssh settings and checks the host key as
+            # Ansible does (synchronize's default turns that check off).
+            sync = self._action(
+                "ansible.posix.synchronize",
+                dict(
+                    src=args["source"], dest=staged_file, archive=False, compress=True,
+                    rsync_opts=["--ignore-times", "--no-whole-file", "--stats"],
+                    use_ssh_args=True, ssh_connection_multiplexing=True, verify_host=True,
+                ),
+                task_vars,
+            )
+        rsync_worked = use_rsync and not sync.get("failed") and sync.get("rc", 1) == 0
+        if not pulled and not rsync_worked:
+            self._send_whole(args["source"], staged_file, task_vars)
+        commit = self._commit(commit_args, task_vars)
+        resent = rsync_worked and not commit["verified"]
+        if resent:
+            # The delta did not rebuild the artifact (a basis changed under it): the whole file, once.
+            self._send_whole(args["source"], staged_file, task_vars)
+            commit = self._commit(commit_args, task_vars)
+        if not commit["verified"]:
+            raise InstallRefused(
+                "the artifact sent to %s has sha256 %s, expected %s; it was corrupted in transit. The current release "
+                "is untouched." % (task_vars.get("inventory_hostname"), commit.get("sha256", ""), args["sha256"])
+            )
+        key = transfer_key(pulled, delta, node_rsync, rsync_worked, resent, staged.get("basis", ""))
+        whole = 0 if key in ("pull", "delta", "rsync") else os.path.getsize(args["source"])
+        return dict(
+            basis=staged.get("basis", ""),
+            transfer=describe_transfer(key, staged.get("basis", ""), sync.get("msg", "")),
+            transfer_bytes=(rsync_bytes_sent(sync.get("msg")) if use_rsync else 0) + whole,
+        )
+
+    def _commit(self, commit_args, task_vars):
+        commit = self._module("edge_release_commit", commit_args, task_vars)
+        if commit.get("failed"):
+            raise InstallRefused(commit.get("msg", "verifying the release failed"))
+        return commit
+
+    def _send_whole(self, source, dest, task_vars):
+        sent = self._action("ansible.builtin.copy", dict(src=source, dest=dest, owner="root", group="root", mode="0600"), task_vars)
+        if sent.get("failed"):
+            raise InstallRefused(sent.get("msg", "uploading the release failed"))
+
+    def _module(self, name, module_args, task_vars):
+        return self._execute_module(module_name=name, module_args=module_args, task_vars=task_vars)
+
+    def _action(self, name, action_args, task_vars):
+        """Runs another action as this task would, on copies: synchronize rewrites the play context and the task's
+        variables it is given to run rsync on the controller, and this task's module runs come after it."""
+        task = self._task.copy()
+        task.args = action_args
+        action = self._shared_loader_obj.action_loader.get(
+            name, task=task, connection=self._connection, play_context=copy.copy(self._play_context),
+            loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj,
+        )
+        return action.run(task_vars=dict(task_vars))
