@@ -4,8 +4,8 @@
 Each of these steps was a task of its own (with the whole-file fallbacks, a dozen per node and service, most of
 them skipped). Ansible forks a worker for every task on every node, skipped or not, and on a 16-node fleet those
 forks were most of the controller's CPU. Here the steps run in one worker, through the same modules and actions
-as before: edge_release_stage, ansible.posix.synchronize (rsync), ansible.builtin.copy, edge_release_commit and,
-should the upload be refused, edge_release_prune.
+as before: edge_release_stage, ansible.posix.synchronize (rsync), ansible.builtin.copy, edge_release_commit,
+edge_image_load for a container release and, should the upload be refused, edge_release_prune.
 
 A release appears on the node only verified and complete: staged beside the releases, checked against the build's
 sha256, renamed into place. The node receives only what it lacks: an rsync delta against the closest artifact it
@@ -16,6 +16,7 @@ import copy
 import os
 import re
 
+from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
@@ -67,7 +68,7 @@ class ActionModule(ActionBase):
     _VALID_ARGS = frozenset(
         (
             "releases_dir", "release", "release_dir", "file", "sha256", "source", "content", "basis", "delta",
-            "node_rsync", "mode", "environment", "signed_record",
+            "node_rsync", "mode", "environment", "signed_record", "image",
         )
     )
 
@@ -97,15 +98,23 @@ class ActionModule(ActionBase):
                     "Remove %s and deploy again." % (args["release_dir"], args["file"], task_vars.get("inventory_hostname"),
                                                      staged.get("sha256", ""), args["sha256"], args["release_dir"]),
                 )
-            return dict(result, changed=False, exists=True, transfer=TRANSFERS["none"], transfer_bytes=0)
-
-        try:
-            return dict(result, changed=True, exists=False, **self._send(args, staged, pulled, delta, node_rsync, use_rsync, task_vars))
-        except InstallRefused as refused:
-            self._module("edge_release_prune", dict(releases_dir=args["releases_dir"], paths=[staged["staging"]]), task_vars)
-            return dict(result, failed=True, msg=str(refused))
-        finally:
-            self._remove_tmp_path(self._connection._shell.tmpdir)
+            installed = dict(changed=False, exists=True, transfer=TRANSFERS["none"], transfer_bytes=0)
+        else:
+            try:
+                installed = dict(changed=True, exists=False, **self._send(args, staged, pulled, delta, node_rsync, use_rsync, task_vars))
+            # AnsibleError: an action given up (copy without its source, say) is a refused upload too.
+            except (InstallRefused, AnsibleError) as refused:
+                self._module("edge_release_prune", dict(releases_dir=args["releases_dir"], paths=[staged["staging"]]), task_vars)
+                return dict(result, failed=True, msg=str(refused))
+            finally:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+        if args.get("image"):
+            # The release's image into podman (loaded from its archive or pulled by digest), checked and tagged.
+            loaded = self._module("edge_image_load", args["image"], task_vars)
+            if loaded.get("failed"):
+                return dict(result, failed=True, msg=loaded.get("msg", "loading the image failed"), **installed)
+            installed.update(changed=installed["changed"] or loaded.get("changed", False), image=loaded)
+        return dict(result, **installed)
 
     def _send(self, args, staged, pulled, delta, node_rsync, use_rsync, task_vars):
         staged_file = "%s/%s" % (staged["staging"], args["file"])

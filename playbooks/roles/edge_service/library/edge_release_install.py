@@ -28,6 +28,11 @@ options:
   mode: {description: Octal mode of the artifact., type: str, default: '0644'}
   environment: {description: Lines of C(release.env)., type: dict, default: {}}
   signed_record: {description: The signed build record, kept in the release., type: dict, default: {}}
+  image:
+    description: >-
+      For a container release, edge_image_load's arguments: the image is loaded into podman (or pulled by digest),
+      checked and tagged, also when the release was already on the node. Left out for an executable.
+    type: dict
 author: edgeship
 """
 
@@ -51,6 +56,7 @@ exists: {description: Whether the release was already on the node (nothing was s
 basis: {description: The file the delta was rebuilt from, or empty., type: str}
 transfer: {description: How the artifact reached the node, for the report., type: str}
 transfer_bytes: {description: Bytes sent to the node., type: int}
+image: {description: edge_image_load's result, for a container release., type: dict}
 """
 
 import json
