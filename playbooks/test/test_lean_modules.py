@@ -13,7 +13,7 @@ LEAN_MODULES = [
     os.path.join(PLAYBOOKS, "library", "edge_node_probe.py"),
     *(
         os.path.join(PLAYBOOKS, "roles", "edge_service", "library", "edge_release_%s.py" % name)
-        for name in ("stage", "commit", "prune")
+        for name in ("stage", "commit", "prune", "activate")
     ),
     os.path.join(PLAYBOOKS, "roles", "edge_service", "library", "edge_health_gate.py"),
 ]

@@ -98,22 +98,24 @@ class ActionModule(ActionBase):
             return dict(result, failed=True, msg=staged.get("msg", "staging the release failed"))
         if staged["exists"]:
             if not staged["matches"]:
-                return dict(
-                    result, failed=True, msg="%s/%s on %s has sha256 %s, expected %s: it was modified on the node. "
-                    "Remove %s and deploy again." % (args["release_dir"], args["file"], task_vars.get("inventory_hostname"),
-                                                     staged.get("sha256", ""), args["sha256"], args["release_dir"]),
-                )
+                message = ("%s/%s on %s has sha256 %s, expected %s: it was modified on the node. "
+                           "Remove %s and deploy again.")
+                return dict(result, failed=True, msg=message % (
+                    args["release_dir"], args["file"], task_vars.get("inventory_hostname"), staged.get("sha256", ""),
+                    args["sha256"], args["release_dir"]))
             installed = dict(changed=False, exists=True, transfer=TRANSFERS["none"], transfer_bytes=0)
         else:
             try:
-                installed = dict(changed=True, exists=False, **self._send(args, staged, pulled, delta, node_rsync, use_rsync, task_vars))
+                sent = self._send(args, staged, pulled, delta, node_rsync, use_rsync, task_vars)
+                installed = dict(changed=True, exists=False, **sent)
             except AnsibleConnectionFailure:
                 # The node went away: Ansible reports it unreachable, as it did when these steps were tasks. A later
                 # deploy's prune removes the staging directory it left.
                 raise
             # AnsibleError: an action given up (copy without its source, say) is a refused upload too.
             except (InstallRefused, AnsibleError) as refused:
-                self._module("edge_release_prune", dict(releases_dir=args["releases_dir"], paths=[staged["staging"]]), task_vars)
+                self._module(
+                    "edge_release_prune", dict(releases_dir=args["releases_dir"], paths=[staged["staging"]]), task_vars)
                 return dict(result, failed=True, msg=str(refused))
         if args.get("image"):
             # The release's image into podman (loaded from its archive or pulled by digest), checked and tagged.
@@ -195,7 +197,8 @@ class ActionModule(ActionBase):
         return commit
 
     def _send_whole(self, source, dest, task_vars):
-        sent = self._action("ansible.builtin.copy", dict(src=source, dest=dest, owner="root", group="root", mode="0600"), task_vars)
+        sent = self._action(
+            "ansible.builtin.copy", dict(src=source, dest=dest, owner="root", group="root", mode="0600"), task_vars)
         if sent.get("failed"):
             raise InstallRefused(sent.get("msg", "uploading the release failed"))
 

@@ -90,8 +90,8 @@ def test_activate_names_the_systemctl_call_that_failed_and_a_release_not_on_the_
         activate(dict(activate_args(tmp_path), release_dir=str(tmp_path / "gone")), Systemctl(FakeSystemd()))
 
 
-def test_main_fails_before_touching_systemd_when_the_release_is_missing(tmp_path, run_ansible_module):
-    code, result = run_ansible_module(edge_release_activate, dict(
+def test_main_fails_before_touching_systemd_when_the_release_is_missing(tmp_path, run_module):
+    code, result = run_module(edge_release_activate, dict(
         link=str(tmp_path / "current"), release_dir=str(tmp_path / "gone"), unit="edgeship-x.service",
         daemon_reload="True"))
     assert code == 1 and result["msg"] == "release %s is not on the node" % (tmp_path / "gone")
@@ -263,16 +263,15 @@ def fake_node(tmp_path, monkeypatch):
     """main() against tmp_path/system as /etc/systemd/system and a FakeSystemd for systemctl."""
     monkeypatch.setattr(edge_release_activate, "UNITS_DIR", str(tmp_path / "system"))
     systemd = FakeSystemd()
-    monkeypatch.setattr(edge_release_activate.AnsibleModule, "run_command",
-                        lambda self, argv, **kwargs: systemd(argv))
+    monkeypatch.setattr(edge_release_activate, "run_command", systemd)
     return systemd
 
 
-def test_main_failing_half_way_reports_the_unit_backup_for_the_rollback(tmp_path, run_ansible_module, fake_node):
+def test_main_failing_half_way_reports_the_unit_backup_for_the_rollback(tmp_path, run_module, fake_node):
     args = unit_args(tmp_path)
     (tmp_path / "system" / "edgeship-x.service").write_text("[Service]\nExecStart=/old\n")
     fake_node.failing = "restart"
-    code, result = run_ansible_module(edge_release_activate, given(args))
+    code, result = run_module(edge_release_activate, given(args))
     assert code == 1 and result["failed"] is True and result["changed"] is True
     assert result["msg"] == "systemctl restart edgeship-x.service failed (5): Unit not found."
     assert open(result["unit_backup"]).read() == "[Service]\nExecStart=/old\n"
@@ -280,8 +279,36 @@ def test_main_failing_half_way_reports_the_unit_backup_for_the_rollback(tmp_path
 
 
 def test_main_refuses_a_unit_path_outside_the_units_directory_before_touching_anything(
-        tmp_path, run_ansible_module, fake_node):
-    code, result = run_ansible_module(edge_release_activate, given(unit_args(
+        tmp_path, run_module, fake_node):
+    code, result = run_module(edge_release_activate, given(unit_args(
         tmp_path, unit_path=str(tmp_path / "edgeship-x.service"))))
     assert code == 1 and "must be %s/edgeship-x.service" % (tmp_path / "system") in result["msg"]
     assert result["unit_backup"] == "" and fake_node.calls == [] and not os.path.lexists(tmp_path / "current")
+
+
+def test_main_takes_booleans_as_ansible_hands_them_over_and_refuses_wrong_arguments(tmp_path, run_module, fake_node):
+    params = edge_release_activate.read_arguments(dict(link="~/current", release_dir="/r", unit="u",
+                                                       daemon_reload="True", restart="no", hand_over_port=True))
+    assert (params["daemon_reload"], params["restart"], params["hand_over_port"]) == (True, False, True)
+    assert params["link"] == os.path.expanduser("~/current") and params["socket"] == "" and params["unit_path"] is None
+    for args, error in [
+        (dict(link="/c", unit="u"), "missing required arguments: release_dir"),
+        (dict(link="/c", release_dir="/r", unit="u", restart="maybe"), "argument restart is 'maybe', not a boolean"),
+        (dict(link="/c", release_dir="/r", unit="u", socket_state="gone"), "socket_state is 'gone', not one of"),
+        (dict(link="/c", release_dir="/r", unit=["u"]), "argument unit is ['u'], not text"),
+    ]:
+        code, result = run_module(edge_release_activate, args)
+        assert code == 1 and error in result["msg"] and result["changed"] is False, result
+    assert fake_node.calls == []
+
+
+def test_main_never_echoes_the_environment_it_writes(tmp_path, run_module, fake_node):
+    args = unit_args(tmp_path, environment_file="service.env", environment='TOKEN="s3cret"\n')
+    code, result = run_module(edge_release_activate, given(args))
+    assert code == 0 and result["environment_changed"] is True and "s3cret" not in repr(result)
+
+
+def test_main_does_nothing_in_check_mode(tmp_path, run_module, fake_node):
+    code, result = run_module(edge_release_activate, dict(given(unit_args(tmp_path)), _ansible_check_mode=True))
+    assert code == 0 and result["skipped"] is True and fake_node.calls == []
+    assert not os.path.lexists(tmp_path / "current") and not os.path.lexists(tmp_path / "system" / "edgeship-x.service")
