@@ -167,7 +167,7 @@ class ActionModule(ActionBase):
         return dict(
             basis=staged.get("basis", ""),
             transfer=describe_transfer(key, staged.get("basis", ""), sync.get("msg", "")),
-            transfer_bytes=(rsync_bytes_sent(sync.get("msg")) if use_rsync else 0) + whole,
+            transfer_bytes=rsync_bytes_sent(sync.get("msg")) + whole,
         )
 
     @contextlib.contextmanager
