@@ -43,6 +43,8 @@ class CallbackModule(CallbackBase):
         self._started = time.time()
         self._task_started = {}
         self._timeline = {}
+        # Health gates started in the background, by node and service: when they started.
+        self._background_gates = {}
 
     def _remember(self, result, kind):
         message = _one_line(result._result.get("msg") or result._result.get("stderr") or kind)
@@ -73,8 +75,15 @@ class CallbackModule(CallbackBase):
             "status": status,
             "changed": bool(result._result.get("changed")),
         }
-        if entry["action"] == "edge_health_gate":
-            answer = result._result
+        answer = result._result
+        if entry["action"] == "edge_health_gate" and answer.get("ansible_job_id") and not answer.get("finished"):
+            # Started in the background (deploy.yml's canary play): its verdict comes with the async_status below.
+            self._background_gates[(host, entry["service"])] = entry["start"]
+        elif entry["action"] in ("edge_health_gate", "async_status"):
+            if entry["action"] == "async_status":
+                # The role waits that way only for a health gate; the gate ran from its start to this verdict.
+                entry["start"] = self._background_gates.pop((host, entry["service"]), entry["start"])
+                entry["seconds"] = round(ended - self._started - entry["start"], 3)
             version = answer.get("version") if isinstance(answer.get("version"), dict) else {}
             # The rollback's gate does not fail its task (failed_when: false): passed is what it answered.
             entry["gate"] = {

@@ -48,6 +48,11 @@ const STEP_OF_FILE: Record<string, string> = {
   install: 'install',
   'load-image': 'install',
   configure: 'switch',
+  'health-gate': 'health gate',
+  // deploy.yml's wait for the canary's gate, which ran in the background while the other nodes were staged.
+  'canary-verdict': 'health gate',
+  // main.yml's own task: it keeps the canary's state for that wait.
+  main: 'health gate',
   verify: 'health gate',
   rollback: 'rollback',
   prune: 'prune',
