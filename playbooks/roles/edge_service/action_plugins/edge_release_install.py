@@ -56,6 +56,17 @@ def transfer_key(pulled, delta, node_rsync, rsync_worked, resent, basis):
     return "no_rsync" if not node_rsync else "rsync_failed"
 
 
+def record_install(record, installed):
+    """What the run installed on the node so far (record["installed"], by service), with this release added: how
+    it reached the node and, for a file it sent, the file as a delta basis for the next service of the run."""
+    so_far = dict(record.get("installed") or {})
+    entry = dict(transfer=installed["transfer"], transfer_bytes=installed["transfer_bytes"])
+    if record.get("basis") and not installed["exists"]:
+        entry["basis"] = dict(record["basis"], service=record["service"])
+    so_far[record["service"]] = entry
+    return so_far
+
+
 def describe_transfer(key, basis="", error=""):
     text = " ".join((error or "").split())
     return TRANSFERS[key].format(basis=basis, error=text[:157] + "..." if len(text) > 160 else text)
@@ -73,7 +84,7 @@ class ActionModule(ActionBase):
     _VALID_ARGS = frozenset(
         (
             "releases_dir", "release", "release_dir", "file", "sha256", "source", "content", "basis", "delta",
-            "node_rsync", "mode", "environment", "signed_record", "image",
+            "node_rsync", "mode", "environment", "signed_record", "image", "record",
         )
     )
 
@@ -123,6 +134,10 @@ class ActionModule(ActionBase):
             if loaded.get("failed"):
                 return dict(result, failed=True, msg=loaded.get("msg", "loading the image failed"), **installed)
             installed.update(changed=installed["changed"] or loaded.get("changed", False), image=loaded)
+        if args.get("record"):
+            # A fact, as modules return theirs, rather than a set_fact task after this one: Ansible forks a worker
+            # per task and node. Host facts rank below set_fact: no set_fact may use this name.
+            installed["ansible_facts"] = dict(_edge_deploy_staged=record_install(args["record"], installed))
         return dict(result, **installed)
 
     def _send(self, args, staged, pulled, delta, node_rsync, use_rsync, task_vars):

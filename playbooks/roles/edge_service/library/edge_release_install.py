@@ -33,6 +33,12 @@ options:
       For a container release, edge_image_load's arguments: the image is loaded into podman (or pulled by digest),
       checked and tagged, also when the release was already on the node. Left out for an executable.
     type: dict
+  record:
+    description: >-
+      What this run installed on the node so far (C(installed), by service) and this release's C(service) and
+      delta C(basis) (C(kind), C(path), C(size); empty for a pulled image). Returned with this release added as the
+      host fact C(_edge_deploy_staged).
+    type: dict
 author: edgeship
 """
 
@@ -57,6 +63,11 @@ basis: {description: The file the delta was rebuilt from, or empty., type: str}
 transfer: {description: How the artifact reached the node, for the report., type: str}
 transfer_bytes: {description: Bytes sent to the node., type: int}
 image: {description: edge_image_load's result, for a container release., type: dict}
+ansible_facts:
+  description: >-
+    With C(record): C(_edge_deploy_staged), by service, how the release reached the node (C(transfer),
+    C(transfer_bytes)) and, for a file sent, C(basis) (C(kind), C(service), C(path), C(size)).
+  type: dict
 """
 
 import json

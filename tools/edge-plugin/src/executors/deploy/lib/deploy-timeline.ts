@@ -43,11 +43,11 @@ export interface HealthGateResult {
 const STEP_OF_FILE: Record<string, string> = {
   'start-record': 'preflight',
   'check-artifact': 'preflight',
-  'check-coverage': 'preflight',
   preflight: 'preflight',
   install: 'install',
   'load-image': 'install',
   configure: 'switch',
+  activate: 'switch',
   'health-gate': 'health gate',
   // deploy.yml's wait for the canary's gate, which ran in the background while the other nodes were staged.
   'canary-verdict': 'health gate',
@@ -60,13 +60,7 @@ const STEP_OF_FILE: Record<string, string> = {
 };
 
 /** settled.yml and what it imports: the no-op decision of deploy.yml's first play. */
-const CHECK_FILES = new Set([
-  'settled',
-  'start-record',
-  'check-artifact',
-  'check-coverage',
-  'report-in-place',
-]);
+const CHECK_FILES = new Set(['settled', 'start-record', 'check-artifact', 'report-in-place']);
 
 /** Tasks of one step further apart than this ran in two passes (the check play, then the rollout play). */
 const GAP_SECONDS = 2;
