@@ -22,6 +22,7 @@ import deployExecutor from '@edgeship/edge-plugin/executors/deploy/deploy.impl';
 import { contextFor, readReport } from '@edgeship/edge-plugin/executors/deploy/test/fleet-helpers';
 import { writeReleaseVariant } from '@edgeship/edge-plugin/executors/deploy/test/release-variants';
 import type { NodeOutcome } from '@edgeship/edge-plugin/executors/deploy/lib/deploy-report';
+import { waitedChildrenCpuSeconds } from './lib/children-cpu';
 
 const WORKSPACE_ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');
@@ -44,13 +45,6 @@ interface ScaleFigures {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
-
-/** User + system CPU seconds of the children this process has waited for (fields 16 and 17 of stat). */
-function waitedChildrenCpuSeconds(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  // After "pid (comm) ", field 3 (state) is index 0: cutime is field 16, cstime field 17.
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
 
 /** CPU seconds a node container has used, from its cgroup (v1 cpuacct or v2 cpu.stat). */
 async function containerCpuSeconds(container: string): Promise<number> {

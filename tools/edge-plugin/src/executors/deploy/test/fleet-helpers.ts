@@ -8,11 +8,11 @@ import type { NodeOutcome } from '../lib/deploy-report';
 
 export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..', '..', '..');
 
-/** The context Nx gives the deploy executor for a service of this workspace. */
-export function contextFor(service: string): ExecutorContext {
+/** The context Nx gives the deploy executor for a service of this workspace (or of another root, a benchmark's). */
+export function contextFor(service: string, root = WORKSPACE_ROOT): ExecutorContext {
   return {
-    root: WORKSPACE_ROOT,
-    cwd: WORKSPACE_ROOT,
+    root,
+    cwd: root,
     isVerbose: false,
     projectName: service,
     projectsConfigurations: { version: 2, projects: { [service]: { root: `packages/${service}` } } },
