@@ -18,8 +18,8 @@ import { testFleetName } from '@edgeship/edge-common/testing';
 import { runCommand, ToolError } from '@edgeship/edge-common';
 import deployExecutor from '@edgeship/edge-plugin/executors/deploy/deploy.impl';
 import { contextFor } from '@edgeship/edge-plugin/executors/deploy/test/fleet-helpers';
-import { writeReleaseVariant } from '@edgeship/edge-plugin/executors/deploy/test/release-variants';
 import { waitedChildrenCpuSeconds } from './lib/children-cpu';
+import { writeX64Change } from './lib/x64-change';
 
 const WORKSPACE_ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');
@@ -91,13 +91,7 @@ async function deployOnce(
   workDir: string,
   version: string,
 ): Promise<{ seconds: number; controllerCpuSeconds: number; load1m: number }> {
-  const artifactDir = await writeReleaseVariant({
-    workspaceRoot: WORKSPACE_ROOT,
-    service: SERVICE,
-    version,
-    archs: ['x64'],
-    outDir: workDir,
-  });
+  const artifactDir = await writeX64Change(WORKSPACE_ROOT, SERVICE, version, workDir);
   const load1m = round2(loadavg()[0]!);
   const cpuBefore = waitedChildrenCpuSeconds();
   const started = process.hrtime.bigint();

@@ -20,9 +20,9 @@ import { testFleetName } from '@edgeship/edge-common/testing';
 import { runCommand } from '@edgeship/edge-common';
 import deployExecutor from '@edgeship/edge-plugin/executors/deploy/deploy.impl';
 import { contextFor, readReport } from '@edgeship/edge-plugin/executors/deploy/test/fleet-helpers';
-import { writeReleaseVariant } from '@edgeship/edge-plugin/executors/deploy/test/release-variants';
 import type { NodeOutcome } from '@edgeship/edge-plugin/executors/deploy/lib/deploy-report';
 import { waitedChildrenCpuSeconds } from './lib/children-cpu';
+import { writeX64Change } from './lib/x64-change';
 
 const WORKSPACE_ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');
@@ -192,13 +192,7 @@ async function main(): Promise<void> {
     const stamp = Date.now();
     const variant = async (tag: string) => {
       const version = `${base}-${tag}.${stamp}`;
-      const artifactDir = await writeReleaseVariant({
-        workspaceRoot: WORKSPACE_ROOT,
-        service: SERVICE,
-        version,
-        archs: ['x64'],
-        outDir: workDir,
-      });
+      const artifactDir = await writeX64Change(WORKSPACE_ROOT, SERVICE, version, workDir);
       return { version, artifactDir };
     };
     // The starting point, not a figure: every node runs a release of the service.
