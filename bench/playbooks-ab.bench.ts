@@ -15,7 +15,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fleetDown, fleetUp, type FleetInventory } from '@edgeship/edge-fleet';
 import { testFleetName } from '@edgeship/edge-common/testing';
-import { runCommand, ToolError } from '@edgeship/edge-common';
+import { runCommand } from '@edgeship/edge-common';
 import deployExecutor from '@edgeship/edge-plugin/executors/deploy/deploy.impl';
 import { contextFor } from '@edgeship/edge-plugin/executors/deploy/test/fleet-helpers';
 import { waitedChildrenCpuSeconds } from './lib/children-cpu';
@@ -209,6 +209,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ToolError || error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
