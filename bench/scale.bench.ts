@@ -28,7 +28,7 @@ const WORKSPACE_ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');
 const SERVICE = 'hello-edge';
 const ANSIBLE_DEFAULT_FORKS = 5;
-const STEPS = ['probe', 'check', 'preflight', 'install', 'switch', 'health gate', 'prune'];
+const STEPS = ['probe', 'check', 'preflight', 'install', 'switch', 'health gate'];
 
 interface ScaleFigures {
   nodes: number;

@@ -5,7 +5,8 @@ Each of these steps was a task of its own (with the whole-file fallbacks, a doze
 them skipped). Ansible forks a worker for every task on every node, skipped or not, and on a 16-node fleet those
 forks were most of the controller's CPU. Here the steps run in one worker, through the same modules and actions
 as before: edge_release_stage, ansible.posix.synchronize (rsync), ansible.builtin.copy, edge_release_commit,
-edge_image_load for a container release and, should the upload be refused, edge_release_prune.
+edge_image_load for a container release and edge_release_prune, which removes the releases beyond the kept ones
+once this one is in place (and the staging directory, should the upload be refused).
 
 A release appears on the node only verified and complete: staged beside the releases, checked against the build's
 sha256, renamed into place. The node receives only what it lacks: an rsync delta against the closest artifact it
@@ -84,7 +85,7 @@ class ActionModule(ActionBase):
     _VALID_ARGS = frozenset(
         (
             "releases_dir", "release", "release_dir", "file", "sha256", "source", "content", "basis", "delta",
-            "node_rsync", "mode", "environment", "signed_record", "image", "record",
+            "node_rsync", "mode", "environment", "signed_record", "image", "record", "prune",
         )
     )
 
@@ -134,6 +135,18 @@ class ActionModule(ActionBase):
             if loaded.get("failed"):
                 return dict(result, failed=True, msg=loaded.get("msg", "loading the image failed"), **installed)
             installed.update(changed=installed["changed"] or loaded.get("changed", False), image=loaded)
+        if args.get("prune"):
+            # Releases beyond the kept ones and earlier runs' cut-off uploads, once this release is in place. Here,
+            # not in a task after the health gate: that task cost a worker per node. The current release (the
+            # rollback's target) and this one are never among them, so the nodes keep the same releases as when
+            # the prune came last.
+            pruned = self._module(
+                "edge_release_prune", dict(releases_dir=args["releases_dir"], paths=args["prune"]), task_vars)
+            if pruned.get("failed"):
+                return dict(result, failed=True, msg="removing old releases failed: %s" % pruned.get("msg", ""),
+                            **installed)
+            installed.update(changed=installed["changed"] or pruned.get("changed", False),
+                             pruned=pruned.get("removed", []))
         if args.get("record"):
             # A fact, as modules return theirs, rather than a set_fact task after this one: Ansible forks a worker
             # per task and node. Host facts rank below set_fact: no set_fact may use this name.

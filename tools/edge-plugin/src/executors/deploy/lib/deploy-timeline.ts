@@ -55,7 +55,6 @@ const STEP_OF_FILE: Record<string, string> = {
   main: 'health gate',
   verify: 'health gate',
   rollback: 'rollback',
-  prune: 'prune',
   refused: 'report failure',
 };
 

@@ -30,7 +30,7 @@ const MiB = 1024 * 1024;
 let inventory: FleetInventory;
 let workDir: string;
 const artifacts: Record<string, string> = {};
-let versions: Record<'v1' | 'v2' | 'v3' | 'v4' | 'throws' | 'gateway', string>;
+let versions: Record<'v1' | 'v2' | 'v3' | 'v4' | 'v5' | 'throws' | 'gateway', string>;
 
 /** A batch of deploy tasks, as Nx hands them to the batch implementation; returns each service's report. */
 async function deployTogether(
@@ -96,6 +96,7 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
     const run = Date.now();
     versions = {
       ...{ v1: `1.0.0-d1.${run}`, v2: `1.0.0-d2.${run}`, v3: `1.0.0-d3.${run}`, v4: `1.0.0-d4.${run}` },
+      v5: `1.0.0-d6.${run}`,
       throws: `1.0.0-d5.${run}`,
       // The version the copied gateway was built with: the one its record names.
       gateway: readBuildRecord(artifacts.gateway)!.version,
@@ -106,7 +107,7 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
       archs: ['x64' as const],
       outDir: workDir,
     };
-    for (const key of ['v1', 'v2', 'v3', 'v4'] as const) {
+    for (const key of ['v1', 'v2', 'v3', 'v4', 'v5'] as const) {
       artifacts[key] = await writeReleaseVariant({ ...variant, version: versions[key] });
     }
     artifacts.throws = await writeReleaseVariant({
@@ -277,6 +278,33 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
         `${row.node}: ${JSON.stringify(row.journal)}`,
       );
       assert.equal(await readVersionOn(index), before[index]);
+    }
+  });
+
+  it('keeps the last three releases, the one it replaced among them, and removes a cut-off upload', async () => {
+    const releasesDir = `/opt/edgeship/${HELLO}/releases`;
+    const currentRelease = async (container: string) =>
+      (await execOnNode(container, ['readlink', `/opt/edgeship/${HELLO}/current`])).trim().split('/').pop()!;
+    const replaced: string[] = [];
+    for (const host of inventory.hosts) {
+      replaced.push(await currentRelease(host.container));
+      // What an upload cut off by a lost link leaves behind (edge_release_stage's staging directory).
+      await execOnNode(host.container, ['mkdir', '-p', `${releasesDir}/.staging-1.0.0-cut-off`]);
+    }
+    const reports = await deployTogether([
+      { service: HELLO, artifactDir: artifacts.v5!, version: versions.v5 },
+    ]);
+    assert.equal(reports[HELLO]!.success, true, describeRows(reports[HELLO]!.nodes));
+    for (const [index, host] of inventory.hosts.entries()) {
+      // edge_service_keep_releases (3) counts the current release and the one a rollback goes back to.
+      const kept = (await execOnNode(host.container, ['ls', '-A', releasesDir])).split('\n').filter(Boolean);
+      const current = await currentRelease(host.container);
+      assert.ok(current.startsWith(`${versions.v5}-`), `${host.name} runs ${current}`);
+      assert.equal(kept.length, 3, `${host.name} keeps ${kept.join(', ')}`);
+      assert.ok(
+        kept.includes(current) && kept.includes(replaced[index]!),
+        `${host.name} keeps ${kept.join(', ')}`,
+      );
     }
   });
 });

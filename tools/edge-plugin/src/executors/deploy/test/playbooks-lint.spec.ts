@@ -49,7 +49,7 @@ describe('playbooks/ lint', { timeout: 10 * 60_000 }, () => {
     scratch.push(copy);
     await cp(PLAYBOOKS, copy, { recursive: true });
     await appendFile(
-      join(copy, 'roles', 'edge_service', 'tasks', 'prune.yml'),
+      join(copy, 'roles', 'edge_service', 'tasks', 'verify.yml'),
       '\n- shell: rm -rf /tmp/x\n  args:\n    warn: no\n',
     );
     const { ansibleLint } = lint(copy);
