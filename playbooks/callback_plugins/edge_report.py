@@ -76,10 +76,21 @@ class CallbackModule(CallbackBase):
             "changed": bool(result._result.get("changed")),
         }
         answer = result._result
+        if entry["action"] == "edge_release_activate" and isinstance(answer.get("health_gate"), dict):
+            # activate.yml's task switches, then holds the health gate (action_plugins/edge_release_activate.py):
+            # two steps of the report, split where the switch ended.
+            switched = min(started + float(answer.get("activate_seconds") or 0), ended)
+            self._timeline.setdefault(host, []).append(
+                dict(entry, seconds=round(switched - started, 3), status="ok"))
+            entry.update(file="health-gate", action="edge_health_gate", start=round(switched - self._started, 3),
+                         seconds=round(ended - switched, 3), changed=False)
+            answer = answer["health_gate"]
         if entry["action"] == "edge_health_gate" and answer.get("ansible_job_id") and not answer.get("finished"):
             # Started in the background (deploy.yml's canary play): its verdict comes with the async_status below.
             self._background_gates[(host, entry["service"])] = entry["start"]
-        elif entry["action"] in ("edge_health_gate", "async_status"):
+        elif entry["action"] == "edge_health_gate" or (
+                # canary-verdict.yml's second async_status only removes the job file: not a verdict.
+                entry["action"] == "async_status" and (getattr(task, "args", None) or {}).get("mode") != "cleanup"):
             if entry["action"] == "async_status":
                 # The role waits that way only for a health gate; the gate ran from its start to this verdict.
                 entry["start"] = self._background_gates.pop((host, entry["service"]), entry["start"])
@@ -93,7 +104,7 @@ class CallbackModule(CallbackBase):
                 "msg": answer.get("msg") or "",
             }
         if status != "ok":
-            entry["msg"] = _one_line(result._result.get("msg") or result._result.get("stderr") or status)[:500]
+            entry["msg"] = _one_line(answer.get("msg") or answer.get("stderr") or status)[:500]
         self._timeline.setdefault(host, []).append(entry)
 
     def v2_runner_on_ok(self, result):

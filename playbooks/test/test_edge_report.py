@@ -18,8 +18,9 @@ class Block:
 
 
 class Task:
-    def __init__(self, action, path, service="svc"):
+    def __init__(self, action, path, service="svc", args=None):
         self.action = action
+        self.args = args or {}
         self._uuid = "%s-%s" % (action, path)
         self._parent = Block(service)
         self._path = path
@@ -86,3 +87,50 @@ def test_a_background_gate_that_failed_is_a_failed_gate_with_its_reason(monkeypa
     assert verdict["status"] == "failed" and verdict["start"] == 1
     assert verdict["gate"] == {"passed": False, "seconds_to_healthy": None, "version": None,
                                "msg": "no healthy 2.0.0 within 60s"}
+
+
+def test_a_switch_and_its_gate_in_one_task_are_two_steps_split_where_the_switch_ended(monkeypatch):
+    report, clock = make_report(monkeypatch)
+    answer = {"changed": True, "restarted": True, "activate_seconds": 0.5,
+              "health_gate": {"seconds_to_healthy": 0.2, "version": {"version": "1.2.3"}}}
+    run(report, Task("edge_release_activate", "activate"), answer, 101, 112, clock=clock)
+    switch, gate = report._timeline["edge1"]
+    assert (switch["file"], switch["start"], switch["seconds"], switch["changed"]) == ("activate", 1, 0.5, True)
+    assert "gate" not in switch
+    assert (gate["file"], gate["action"], gate["start"], gate["seconds"]) == ("health-gate", "edge_health_gate", 1.5, 10.5)
+    assert gate["gate"] == {"passed": True, "seconds_to_healthy": 0.2, "version": "1.2.3", "msg": ""}
+
+
+def test_a_gate_that_failed_after_the_switch_is_the_failed_step_with_its_reason(monkeypatch):
+    report, clock = make_report(monkeypatch)
+    answer = {"failed": True, "msg": "no healthy 2.0.0 within 60s", "activate_seconds": 1,
+              "health_gate": {"failed": True, "msg": "no healthy 2.0.0 within 60s"}}
+    run(report, Task("edge_release_activate", "activate"), answer, 101, 162, ok=False, clock=clock)
+    switch, gate = report._timeline["edge1"]
+    assert switch["status"] == "ok" and "msg" not in switch
+    assert gate["status"] == "failed" and gate["msg"] == "no healthy 2.0.0 within 60s"
+    assert gate["gate"]["passed"] is False
+
+
+def test_a_background_gate_started_by_the_switch_spans_from_the_switch_to_its_verdict(monkeypatch):
+    report, clock = make_report(monkeypatch)
+    answer = {"changed": True, "activate_seconds": 2, "health_gate": {"ansible_job_id": "j1", "finished": 0}}
+    run(report, Task("edge_release_activate", "activate"), answer, 101, 104, clock=clock)
+    verdict = {"finished": 1, "seconds_to_healthy": 0.1, "version": {"version": "1.2.3"}}
+    run(report, Task("async_status", "canary-verdict"), verdict, 120, 121, clock=clock)
+    switch, started, waited = report._timeline["edge1"]
+    assert (switch["seconds"], started["start"]) == (2, 3)
+    assert (waited["start"], waited["seconds"]) == (3, 18)
+
+
+def test_the_removal_of_the_background_gate_job_file_is_no_second_verdict(monkeypatch):
+    report, clock = make_report(monkeypatch)
+    run(report, Task("edge_health_gate", "health-gate"), {"ansible_job_id": "j1", "finished": 0}, 101, 102,
+        clock=clock)
+    answer = {"finished": 1, "seconds_to_healthy": 0.1, "version": {"version": "1.2.3"}}
+    run(report, Task("async_status", "canary-verdict"), answer, 120, 121, clock=clock)
+    cleanup = Task("async_status", "canary-verdict", args={"jid": "j1", "mode": "cleanup"})
+    cleanup._uuid = "cleanup"
+    run(report, cleanup, {"ansible_job_id": "j1", "erased": "/root/.ansible_async/j1"}, 121, 122, clock=clock)
+    gates = [entry for entry in report._timeline["edge1"] if "gate" in entry]
+    assert len(gates) == 1 and gates[0]["gate"]["passed"] is True

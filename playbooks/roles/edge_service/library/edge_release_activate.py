@@ -54,6 +54,13 @@ options:
     type: str
     default: ''
   environment: {description: Content of C(environment_file) (systemd EnvironmentFile syntax)., type: str, default: ''}
+  health_gate:
+    description:
+      - edge_health_gate's arguments. The role's action plugin of this name (action_plugins/) runs the gate right
+        after this module, in the same task, with C(stability_window) only when the unit was (re)started and
+        C(unit_backup) from this module's result. With the task's C(async) the gate runs in the background.
+      - Left out, the task is this module alone.
+    type: dict
 author: edgeship
 """
 
@@ -106,6 +113,13 @@ unit_backup:
   returned: always
 socket_changed: {description: Whether C(socket_path) was written (the port was then handed over)., type: bool, returned: always}
 socket_removed: {description: Whether the socket unit was stopped, disabled and deleted., type: bool, returned: always}
+health_gate:
+  description: >-
+    edge_health_gate's result (in the background: its job, for async_status); the task fails with its message
+    when the gate fails.
+  type: dict
+  returned: with health_gate, once the switch succeeded
+activate_seconds: {description: Seconds the switch took before the gate began., type: float, returned: with health_gate}
 """
 
 import json

@@ -12,8 +12,8 @@ short_description: Stages, sends, verifies and renames one release into place on
 description:
   - Checks a release the node already keeps against C(sha256) (refused when it differs), or stages a new one
     seeded with C(basis), sends the artifact as an rsync delta (the whole file where rsync cannot be used or its
-    result fails the checksum), verifies it and renames it to C(release_dir). A refused upload removes its
-    staging directory; the current release is untouched.
+    result fails the checksum), verifies it and renames it to C(release_dir), then removes C(prune). A refused
+    upload removes its staging directory; the current release is untouched.
 options:
   releases_dir: {description: The service's releases directory., type: path, required: true}
   release: {description: Release id., type: str, required: true}
@@ -33,6 +33,12 @@ options:
       For a container release, edge_image_load's arguments: the image is loaded into podman (or pulled by digest),
       checked and tagged, also when the release was already on the node. Left out for an executable.
     type: dict
+  prune:
+    description: >-
+      Directories directly inside C(releases_dir) (old releases, cut-off uploads) that edge_release_prune removes
+      once this release is in place; empty removes nothing.
+    type: list
+    default: []
   record:
     description: >-
       What this run installed on the node so far (C(installed), by service) and this release's C(service) and
@@ -63,6 +69,7 @@ basis: {description: The file the delta was rebuilt from, or empty., type: str}
 transfer: {description: How the artifact reached the node, for the report., type: str}
 transfer_bytes: {description: Bytes sent to the node., type: int}
 image: {description: edge_image_load's result, for a container release., type: dict}
+pruned: {description: The directories C(prune) removed., type: list}
 ansible_facts:
   description: >-
     With C(record): C(_edge_deploy_staged), by service, how the release reached the node (C(transfer),

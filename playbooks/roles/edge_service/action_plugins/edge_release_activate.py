@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+"""Switches a node to a release and holds its health gate in one task: edge_release_activate, then
+edge_health_gate.
+
+They were two tasks, and Ansible forks a worker for every task on every node: on a 16-node fleet those forks
+are most of the controller's CPU. Here both modules run from one worker, one after the other, as they did as
+tasks. Without C(health_gate) this is the module alone (the rollback's switch back).
+
+The gate takes from the switch what it needs: its stability window only when the unit was (re)started, and the
+unit file kept for a rollback, which a passing gate removes. A task with C(async) (deploy.yml's canary) starts
+the gate in the background once the switch is done, and returns its job for async_status.
+"""
+
+import time
+
+from ansible.plugins.action import ActionBase
+
+
+def gate_arguments(gate, activated):
+    """edge_health_gate's arguments: the task's, with what the switch decided filled in."""
+    return dict(
+        gate,
+        stability_window=gate.get("stability_window", 0) if activated.get("restarted") else 0,
+        unit_backup=activated.get("unit_backup") or "",
+    )
+
+
+def with_gate(activated, gate, activate_seconds):
+    """The task's result: the switch's (rollback.yml reads its unit_backup, the role its restarted), the gate's
+    under health_gate, failed with the gate's message when the gate failed, and how long the switch took (the
+    deploy report shows the switch and the gate as two steps)."""
+    result = dict(activated, health_gate=gate, activate_seconds=round(activate_seconds, 3))
+    if gate.get("failed"):
+        result.update(failed=True, msg=gate.get("msg", "the health gate failed"))
+    return result
+
+
+class ActionModule(ActionBase):
+    # Both modules are lean and pipelined: no remote temporary directory of this task's own (the background gate
+    # gets the one async needs).
+    TRANSFERS_FILES = False
+
+    def run(self, tmp=None, task_vars=None):
+        self._supports_check_mode = True
+        self._supports_async = True
+        result = super(ActionModule, self).run(tmp, task_vars)
+        args = dict(self._task.args)
+        gate = args.pop("health_gate", None)
+        started = time.time()
+        activated = self._execute_module(module_name="edge_release_activate", module_args=args, task_vars=task_vars)
+        activated = dict(result, **activated)
+        if gate is None or activated.get("failed") or activated.get("skipped"):
+            return activated
+        if not isinstance(gate, dict):
+            return dict(activated, failed=True, msg="health_gate must be edge_health_gate's arguments (a dict)")
+        activate_seconds = time.time() - started
+        in_background = bool(self._task.async_val) and not self._connection.has_native_async
+        answer = self._execute_module(
+            module_name="edge_health_gate", module_args=gate_arguments(gate, activated), task_vars=task_vars,
+            wrap_async=in_background)
+        return with_gate(activated, answer, activate_seconds)
