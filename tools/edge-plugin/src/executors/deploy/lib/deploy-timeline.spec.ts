@@ -95,9 +95,9 @@ describe('describeTimeline', () => {
     const { steps, gates } = describeTimeline(
       [
         entry({ service: null, file: 'deploy', action: 'edge_node_probe', start: 0, seconds: 0.3 }),
-        entry({ file: 'start-record', action: 'set_fact', start: 0.5, seconds: 0.01 }),
+        entry({ file: 'settled', action: 'set_fact', start: 0.5, seconds: 0.01 }),
         entry({ file: 'check-artifact', start: 0.52, seconds: 0.05 }),
-        entry({ file: 'report-in-place', action: 'set_stats', start: 0.6, seconds: 0.01 }),
+        entry({ file: 'settled', action: 'edge_service_settle', start: 0.6, seconds: 0.01 }),
       ],
       'svc',
     );
