@@ -48,7 +48,7 @@ class ActionModule(ActionBase):
         for name in NAMED:
             if not VARIABLE_NAME.match(str(args.get(name, ""))):
                 raise AnsibleActionFail("%s must name a variable, got %r" % (name, args.get(name)))
-        problem = " ".join(str(args.get("problem") or "").split())
+        problem = str(args.get("problem") or "").strip()
         if problem:
             return dict(result, failed=True, msg=problem)
         service = args["service"]
@@ -66,7 +66,7 @@ class ActionModule(ActionBase):
             report = self._variable(args["report"], {args["report_start"]: time.time()})
             result["ansible_stats"] = dict(
                 data=dict(edge_services={service: in_place_report(report)}), per_host=True, aggregate=True)
-        note = " ".join(str(args.get("note") or "").split())
+        note = str(args.get("note") or "").strip()
         if note:
             # Said even without -v, as the assert's success_msg was: the node gets another delivery than asked.
             result.update(msg=note, _ansible_verbose_always=True)

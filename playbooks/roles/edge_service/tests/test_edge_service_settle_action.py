@@ -41,7 +41,7 @@ def run(args, variables=None):
 
 def test_refuses_with_the_problem_before_reading_anything_else():
     # The named variables would not even template on a refused node: they are not read.
-    result = run(dict(NAMES, service="hello-edge", problem="hello-edge: the build record has no\n  binary artifact",
+    result = run(dict(NAMES, service="hello-edge", problem="hello-edge: the build record has no binary artifact\n",
                       in_place="does_not_exist"))
     assert result["failed"] is True
     assert result["msg"] == "hello-edge: the build record has no binary artifact"
