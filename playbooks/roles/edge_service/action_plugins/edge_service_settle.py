@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 """deploy.yml's first play, per node and service, once the artifacts are inspected: refuses the service when
 something does, keeps the artifact's verdict and the no-op decision as facts, and reports a release the node
-already runs, in one task (settled.yml).
+already runs, or puts the node in the group of nodes with a release to roll out, in one task (settled.yml).
 
-They were an assert, a set_fact and an include of two more tasks (skipped on every node with a release to roll
-out), and Ansible forks a worker for every task on every node, skipped or not: on 16 nodes each of them cost 1.5
-to 2.6 s of the first play's wall time.
+They were an assert, a set_fact, an include of two more tasks (skipped on every node with a release to roll
+out) and a group_by, and Ansible forks a worker for every task on every node, skipped or not: on 16 nodes each
+of them cost 1.5 to 2.6 s of the first play's wall time.
 
 The refusal comes first, as with the assert: what follows it (the no-op decision reads the node's units and the
 artifact's verdict) may not even template on a node refused for its architecture or a malformed name. So those
@@ -39,7 +39,7 @@ def in_place_report(report):
 class ActionModule(ActionBase):
     # Controller-side only: nothing reaches the node.
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("service", "problem", "note") + NAMED)
+    _VALID_ARGS = frozenset(("service", "problem", "note", "pending_group") + NAMED)
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
@@ -48,6 +48,9 @@ class ActionModule(ActionBase):
         for name in NAMED:
             if not VARIABLE_NAME.match(str(args.get(name, ""))):
                 raise AnsibleActionFail("%s must name a variable, got %r" % (name, args.get(name)))
+        pending_group = str(args.get("pending_group", ""))
+        if not VARIABLE_NAME.match(pending_group):
+            raise AnsibleActionFail("pending_group must be a group name (letters, digits, _), got %r" % pending_group)
         problem = str(args.get("problem") or "").strip()
         if problem:
             return dict(result, failed=True, msg=problem)
@@ -66,6 +69,10 @@ class ActionModule(ActionBase):
             report = self._variable(args["report"], {args["report_start"]: time.time()})
             result["ansible_stats"] = dict(
                 data=dict(edge_services={service: in_place_report(report)}), per_host=True, aggregate=True)
+        else:
+            # As group_by's result does it: Ansible's strategy adds the node to the group for any task's result
+            # that names one (the rollout plays run on that group).
+            result.update(add_group=pending_group, parent_groups=["all"])
         note = str(args.get("note") or "").strip()
         if note:
             # Said even without -v, as the assert's success_msg was: the node gets another delivery than asked.

@@ -61,6 +61,16 @@ options:
         C(unit_backup) from this module's result. With the task's C(async) the gate runs in the background.
       - Left out, the task is this module alone.
     type: dict
+  report:
+    description:
+      - The action plugin's too. The name of the variable holding the service's report on the node; a gate passed in
+        the foreground reports it healthy (set_stats C(edge_services), per node), templated only then.
+      - Left out, or with the gate in the background, nothing is reported.
+    type: str
+  report_action:
+    description: The action the report names when the switch (re)started the unit (C(already running) otherwise).
+    type: str
+    default: deployed
 author: edgeship
 """
 
@@ -120,6 +130,10 @@ health_gate:
   type: dict
   returned: with health_gate, once the switch succeeded
 activate_seconds: {description: Seconds the switch took before the gate began., type: float, returned: with health_gate}
+ansible_stats:
+  description: The healthy release's report (C(edge_services)), for C(report) and a gate passed in the foreground.
+  type: dict
+  returned: with report, once the gate passed in the foreground
 """
 
 import json

@@ -11,7 +11,8 @@ short_description: Refuses a service on an edgeship node or decides whether the 
 description:
   - deploy.yml's first play, per node and service, once the artifacts are inspected. Fails with C(problem) when it
     is not empty; otherwise keeps the artifact's verdict and the no-op decision as host facts and, when the node
-    already runs the release, reports it (set_stats C(edge_services), per node, C(already deployed)).
+    already runs the release, reports it (set_stats C(edge_services), per node, C(already deployed)); otherwise
+    puts the node in C(pending_group), as group_by would.
   - C(artifact_check), C(in_place), C(report) and C(report_start) name variables rather than carry values: they are
     templated only once nothing refuses the service (they may not template on a refused node).
 options:
@@ -22,6 +23,7 @@ options:
   in_place: {description: The variable holding the no-op decision (a bool)., type: str, required: true}
   report: {description: The variable holding the service's report on the node., type: str, required: true}
   report_start: {description: The variable the report's seconds count from; set to the decision's time., type: str, required: true}
+  pending_group: {description: The group of the nodes with a release to roll out (letters, digits and _)., type: str, required: true}
 author: edgeship
 """
 
@@ -34,6 +36,7 @@ EXAMPLES = r"""
     in_place: _edge_service_in_place
     report: _edge_service_report
     report_start: _edge_service_started_at
+    pending_group: edge_deploy_pending
 """
 
 RETURN = r"""
@@ -45,6 +48,9 @@ ansible_facts:
 ansible_stats:
   description: For a release already in place, its report (C(edge_services), per node, aggregated).
   type: dict
+add_group:
+  description: For a release to roll out, C(pending_group) (Ansible's strategy adds the node to it, as for group_by).
+  type: str
 """
 
 import json

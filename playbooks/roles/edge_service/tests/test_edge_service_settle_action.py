@@ -18,7 +18,8 @@ _SPEC = importlib.util.spec_from_file_location("edge_service_settle_action", _PA
 action = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(action)
 
-NAMES = dict(artifact_check="check", in_place="in_place", report="report", report_start="started_at")
+NAMES = dict(artifact_check="check", in_place="in_place", report="report", report_start="started_at",
+             pending_group="edge_deploy_pending")
 # The role's variables as the task sees them: lazy templates, resolved when the action reads them.
 VARIABLES = dict(
     check="{{ {'failed': false, 'size': 42} }}",
@@ -60,6 +61,8 @@ def test_keeps_the_verdict_and_reports_a_release_already_in_place():
         data=dict(edge_services={"hello-edge": dict(
             service="hello-edge", seconds=0.0, health="healthy", action="already deployed", changed=False)}),
         per_host=True, aggregate=True)
+    # Nothing to roll out: the node stays out of the rollout's group.
+    assert "add_group" not in result
     assert "msg" not in result
 
 
@@ -68,6 +71,8 @@ def test_leaves_a_release_not_in_place_to_the_rollout_unreported_and_says_the_fa
                  dict(node_version="1.2.2"))
     assert result["ansible_facts"]["_edge_deploy_in_place"] == {"hello-edge": False}
     assert "ansible_stats" not in result
+    # As group_by's result: Ansible's strategy puts the node in the group the rollout plays run on.
+    assert result["add_group"] == "edge_deploy_pending" and result["parent_groups"] == ["all"]
     assert result["msg"] == "node-1 cannot run containers: delivering it as a binary"
     assert result["_ansible_verbose_always"] is True
 
@@ -75,3 +80,8 @@ def test_leaves_a_release_not_in_place_to_the_rollout_unreported_and_says_the_fa
 def test_names_an_argument_that_is_not_a_variable_name():
     with pytest.raises(AnsibleActionFail, match="in_place must name a variable"):
         run(dict(NAMES, service="hello-edge", problem="", in_place="{{ 1 }} or x"))
+
+
+def test_names_a_pending_group_that_is_not_a_group_name():
+    with pytest.raises(AnsibleActionFail, match="pending_group must be a group name"):
+        run(dict(NAMES, service="hello-edge", problem="", pending_group="edge deploy"))

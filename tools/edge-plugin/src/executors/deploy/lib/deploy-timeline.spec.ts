@@ -69,7 +69,7 @@ describe('describeTimeline', () => {
   it('a rollback whose gate did not pass is a failed step; tasks of a step far apart in time are two steps', () => {
     const { steps } = describeTimeline(
       [
-        entry({ file: 'start-record', start: 0, seconds: 0.1 }),
+        entry({ file: 'settled', action: 'edge_service_settle', start: 0, seconds: 0.1 }),
         entry({ file: 'deploy', action: 'validate_argument_spec', start: 0.2, seconds: 0.1 }),
         entry({ file: 'start-record', start: 0.3, seconds: 0.1 }),
         entry({ file: 'preflight', start: 9, seconds: 0.1 }),
@@ -88,6 +88,20 @@ describe('describeTimeline', () => {
         ['preflight', 'ok', undefined],
         ['rollback', 'failed', 'no healthy release within 5s'],
       ],
+    );
+  });
+
+  it("a rollback's record is its preflight, not a check: no first play, no argument check before it", () => {
+    const { steps } = describeTimeline(
+      [
+        entry({ file: 'start-record', start: 0, seconds: 0.1 }),
+        entry({ file: 'rollback-on-demand', action: 'edge_release_stage', start: 0.2, seconds: 0.3 }),
+      ],
+      'svc',
+    );
+    assert.deepEqual(
+      steps.map((step) => step.step),
+      ['preflight', 'rollback-on-demand'],
     );
   });
 

@@ -58,8 +58,9 @@ const STEP_OF_FILE: Record<string, string> = {
   refused: 'report failure',
 };
 
-/** settled.yml and what it imports: the no-op decision of deploy.yml's first play. */
-const CHECK_FILES = new Set(['settled', 'start-record', 'check-artifact']);
+/** settled.yml and what it imports: the no-op decision of deploy.yml's first play. (start-record.yml is not one of
+ * them: a rollback's record, with no argument check before it, is its preflight.) */
+const CHECK_FILES = new Set(['settled', 'check-artifact']);
 
 /** Tasks of one step further apart than this ran in two passes (the check play, then the rollout play). */
 const GAP_SECONDS = 2;
@@ -76,8 +77,8 @@ export function describeTimeline(
     (entry) => entry.service === service || (entry.service === null && entry.action === 'edge_node_probe'),
   );
   // deploy.yml's first play decides, per service, whether the node already runs the release (settled.yml, which
-  // imports the record and artifact checks preflight uses too); the rollout play enters the role, whose
-  // argument check comes first. What ran before that is the check.
+  // imports the artifact check); the staging and rollout plays enter the role, whose argument check comes first.
+  // What ran before that is the check.
   const entered = entries.findIndex((entry) => entry.action === 'validate_argument_spec');
   const isCheck = (entry: TimelineEntry) =>
     CHECK_FILES.has(entry.file) && (entered < 0 || entries.indexOf(entry) < entered);
