@@ -17,6 +17,7 @@ import contextlib
 import copy
 import os
 import re
+import time
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -90,7 +91,15 @@ class ActionModule(ActionBase):
     )
 
     def run(self, tmp=None, task_vars=None):
-        task_vars = task_vars or {}
+        started = time.time()
+        result = self._install(tmp, task_vars or {})
+        if result.get("failed"):
+            # When the install began, for the failure's report: stage.yml starts the service's record only once
+            # its install failed (in its rescue), one task less on every node staged without a failure.
+            result["started_at"] = started
+        return result
+
+    def _install(self, tmp, task_vars):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = self._task.args
         pulled = args.get("content") is not None

@@ -70,6 +70,7 @@ transfer: {description: How the artifact reached the node, for the report., type
 transfer_bytes: {description: Bytes sent to the node., type: int}
 image: {description: edge_image_load's result, for a container release., type: dict}
 pruned: {description: The directories C(prune) removed., type: list}
+started_at: {description: When the install began (seconds since the epoch), on failure (the failure's report counts from it)., type: float}
 ansible_facts:
   description: >-
     With C(record): C(_edge_deploy_staged), by service, how the release reached the node (C(transfer),

@@ -30,17 +30,21 @@ const MiB = 1024 * 1024;
 let inventory: FleetInventory;
 let workDir: string;
 const artifacts: Record<string, string> = {};
-let versions: Record<'v1' | 'v2' | 'v3' | 'v4' | 'v5' | 'throws' | 'gateway', string>;
+let versions: Record<'v1' | 'v2' | 'v3' | 'v4' | 'v5' | 'v6' | 'throws' | 'gateway', string>;
 
-/** A batch of deploy tasks, as Nx hands them to the batch implementation; returns each service's report. */
+/**
+ * A batch of deploy tasks, as Nx hands them to the batch implementation; returns each service's report. All nodes
+ * in one batch unless `serial` says otherwise.
+ */
 async function deployTogether(
   deploys: { service: string; artifactDir: string; version: string }[],
+  serial = '100%',
 ): Promise<Record<string, DeployReport>> {
   const options = Object.fromEntries(
     deploys.map(({ service, artifactDir, version }) => [
       service,
       {
-        ...{ inventory: inventory.path, artifactDir, version, serial: '100%', allowUnsigned: true },
+        ...{ inventory: inventory.path, artifactDir, version, serial, allowUnsigned: true },
         ...{ healthTimeout: 30, stabilityWindow: 2, report: join(workDir, `${service}.json`) },
         // Binary delivery for both: this spec is about executables sharing a runtime (container.spec.ts has images).
         delivery: 'binary' as const,
@@ -97,6 +101,7 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
     versions = {
       ...{ v1: `1.0.0-d1.${run}`, v2: `1.0.0-d2.${run}`, v3: `1.0.0-d3.${run}`, v4: `1.0.0-d4.${run}` },
       v5: `1.0.0-d6.${run}`,
+      v6: `1.0.0-d7.${run}`,
       throws: `1.0.0-d5.${run}`,
       // The version the copied gateway was built with: the one its record names.
       gateway: readBuildRecord(artifacts.gateway)!.version,
@@ -107,7 +112,7 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
       archs: ['x64' as const],
       outDir: workDir,
     };
-    for (const key of ['v1', 'v2', 'v3', 'v4', 'v5'] as const) {
+    for (const key of ['v1', 'v2', 'v3', 'v4', 'v5', 'v6'] as const) {
       artifacts[key] = await writeReleaseVariant({ ...variant, version: versions[key] });
     }
     artifacts.throws = await writeReleaseVariant({
@@ -305,6 +310,34 @@ describe('incremental delivery on a real amd64 fleet', { timeout: 60 * MINUTES }
         kept.includes(current) && kept.includes(replaced[index]!),
         `${host.name} keeps ${kept.join(', ')}`,
       );
+    }
+  });
+
+  it('refuses a release modified on a node staged behind the canary: that node keeps serving, the report says why', async () => {
+    const [canary, staged] = inventory.hosts;
+    const sha256 = await hashFile(join(artifacts.v6!, 'bin', `${HELLO}-linux-x64`));
+    const releaseDir = `/opt/edgeship/${HELLO}/releases/${versions.v6}-${sha256.slice(0, 12)}`;
+    // The release's directory already on the second node, its executable not what was built.
+    await execOnNode(staged!.container, ['mkdir', '-p', releaseDir]);
+    await execOnNode(staged!.container, ['sh', '-c', `echo tampered > ${releaseDir}/${HELLO}`]);
+    const before = await readVersionOn(1);
+    try {
+      // The default rollout: the canary in full, the other node staged during the canary's health gate.
+      const reports = await deployTogether(
+        [{ service: HELLO, artifactDir: artifacts.v6!, version: versions.v6 }],
+        '1,100%',
+      );
+      const rows = reports[HELLO]!.nodes;
+      assert.equal(reports[HELLO]!.success, false, describeRows(rows));
+      assert.deepEqual(
+        rows.map((n) => `${n.node} ${n.health} ${n.action}`),
+        [`${canary!.name} healthy deployed`, `${staged!.name} failed failed`],
+      );
+      assert.match(rows[1]!.error!, /was modified on the node.*nothing was switched/s);
+      assert.equal(await readVersionOn(0), versions.v6);
+      assert.equal(await readVersionOn(1), before);
+    } finally {
+      await execOnNode(staged!.container, ['rm', '-rf', releaseDir]);
     }
   });
 });
