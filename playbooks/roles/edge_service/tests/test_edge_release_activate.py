@@ -35,10 +35,11 @@ def test_write_environment_writes_0600_root_and_reports_no_change_for_the_same_c
 
 
 class FakeSystemd(object):
-    """Records the systemctl argv lists; `active` answers is-active, `failing` fails one verb."""
+    """Records the systemctl argv lists; `active` answers is-active, `enabled` is-enabled (the units it names are
+    enabled), `failing` fails one verb."""
 
-    def __init__(self, active=True, failing=None):
-        self.calls, self.active, self.failing = [], active, failing
+    def __init__(self, active=True, failing=None, enabled=()):
+        self.calls, self.active, self.failing, self.enabled = [], active, failing, enabled
 
     def __call__(self, argv):
         self.calls.append(argv[1:])
@@ -46,6 +47,8 @@ class FakeSystemd(object):
             return 5, "", "Unit not found.\n"
         if argv[1] == "is-active":
             return (0 if self.active else 3), "", ""
+        if argv[1] == "is-enabled":
+            return (0, "enabled\n", "") if argv[2] in self.enabled else (1, "disabled\n", "")
         return 0, "", ""
 
 
@@ -69,8 +72,8 @@ def test_activate_hands_the_port_over_before_the_switch_and_restarts_the_switche
     result = activate(activate_args(tmp_path, daemon_reload=True, hand_over_port=True), Systemctl(systemd))
     assert outcome(result) == (True, True, False)
     assert systemd.calls == [
-        ["daemon-reload"], ["stop", "edgeship-x.service"], ["enable", "--quiet", "edgeship-x.socket"],
-        ["restart", "edgeship-x.socket"], ["enable", "--quiet", "edgeship-x.service"],
+        ["daemon-reload"], ["stop", "edgeship-x.service"], ["is-enabled", "edgeship-x.socket"], ["enable", "--quiet", "edgeship-x.socket"],
+        ["restart", "edgeship-x.socket"], ["is-enabled", "edgeship-x.service"], ["enable", "--quiet", "edgeship-x.service"],
         ["is-active", "--quiet", "edgeship-x.service"], ["restart", "edgeship-x.service"]]
 
 
@@ -133,8 +136,8 @@ def test_activate_writes_new_units_reloads_and_hands_the_new_socket_the_port(tmp
     assert file_mode_and_owner(tmp_path / "system" / "edgeship-x.socket") == (0o644, 0, 0)
     assert sorted(os.listdir(tmp_path / "system")) == ["edgeship-x.service", "edgeship-x.socket"]
     assert systemd.calls == [
-        ["daemon-reload"], ["stop", "edgeship-x.service"], ["enable", "--quiet", "edgeship-x.socket"],
-        ["restart", "edgeship-x.socket"], ["enable", "--quiet", "edgeship-x.service"],
+        ["daemon-reload"], ["stop", "edgeship-x.service"], ["is-enabled", "edgeship-x.socket"], ["enable", "--quiet", "edgeship-x.socket"],
+        ["restart", "edgeship-x.socket"], ["is-enabled", "edgeship-x.service"], ["enable", "--quiet", "edgeship-x.service"],
         ["is-active", "--quiet", "edgeship-x.service"], ["restart", "edgeship-x.service"]]
 
 
@@ -147,7 +150,7 @@ def test_activate_leaves_units_that_match_alone_and_neither_reloads_nor_restarts
     assert (result["unit_changed"], result["unit_backup"], result["socket_changed"]) == (False, "", False)
     assert (result["switched"], result["restarted"]) == (False, False)
     assert os.stat(tmp_path / "system" / "edgeship-x.service").st_ino == before
-    assert systemd.calls == [["enable", "--quiet", "edgeship-x.service"],
+    assert systemd.calls == [["is-enabled", "edgeship-x.service"], ["enable", "--quiet", "edgeship-x.service"],
                              ["is-active", "--quiet", "edgeship-x.service"], ["start", "edgeship-x.service"]]
 
 
@@ -164,7 +167,7 @@ def test_activate_keeps_the_old_service_unit_beside_it_and_restarts_under_the_ne
     assert open(result["unit_backup"]).read() == SERVICE_UNIT
     assert unit.read_text() == SERVICE_UNIT + "Restart=always\n"
     # Only the service unit changed: no socket unit is handed the port.
-    assert systemd.calls == [["daemon-reload"], ["enable", "--quiet", "edgeship-x.service"],
+    assert systemd.calls == [["daemon-reload"], ["is-enabled", "edgeship-x.service"], ["enable", "--quiet", "edgeship-x.service"],
                              ["is-active", "--quiet", "edgeship-x.service"], ["restart", "edgeship-x.service"]]
 
 
@@ -198,7 +201,7 @@ def test_activate_stops_disables_and_removes_the_socket_unit_a_binary_delivery_l
     # Removed before the reload, and the unit restarted so the container takes the port; no hand-over.
     assert systemd.calls == [
         ["stop", "edgeship-x.socket"], ["disable", "--quiet", "edgeship-x.socket"], ["daemon-reload"],
-        ["enable", "--quiet", "edgeship-x.service"], ["is-active", "--quiet", "edgeship-x.service"],
+        ["is-enabled", "edgeship-x.service"], ["enable", "--quiet", "edgeship-x.service"], ["is-active", "--quiet", "edgeship-x.service"],
         ["restart", "edgeship-x.service"]]
     # Nothing left to remove: systemd is not asked about the socket unit again.
     again = FakeSystemd()
@@ -312,3 +315,14 @@ def test_main_does_nothing_in_check_mode(tmp_path, run_module, fake_node):
     code, result = run_module(edge_release_activate, dict(given(unit_args(tmp_path)), _ansible_check_mode=True))
     assert code == 0 and result["skipped"] is True and fake_node.calls == []
     assert not os.path.lexists(tmp_path / "current") and not os.path.lexists(tmp_path / "system" / "edgeship-x.service")
+
+
+def test_activate_leaves_an_enabled_unit_as_it_is_without_reloading_systemd(tmp_path):
+    # systemctl enable reloads the whole manager even when the unit is enabled already: asked first, not done.
+    systemd = FakeSystemd(enabled=("edgeship-x.service", "edgeship-x.socket"))
+    result = activate(activate_args(tmp_path, hand_over_port=True), Systemctl(systemd))
+    assert result["restarted"] is True
+    assert systemd.calls == [
+        ["stop", "edgeship-x.service"], ["is-enabled", "edgeship-x.socket"], ["restart", "edgeship-x.socket"],
+        ["is-enabled", "edgeship-x.service"], ["is-active", "--quiet", "edgeship-x.service"],
+        ["restart", "edgeship-x.service"]]
