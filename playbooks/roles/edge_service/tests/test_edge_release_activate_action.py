@@ -2,23 +2,13 @@
 and the healthy release's report (the module runs answered by a fake: what is tested is what the action sends
 and returns). Its runs against nodes (a gate passed and failed, in the foreground and the canary's in
 the background) are covered by the deploy executor's specs on real fleets."""
-import importlib.util
-import os
-import types
-
 import pytest
 from ansible.errors import AnsibleActionFail
-from ansible.parsing.dataloader import DataLoader
-from ansible.playbook.play_context import PlayContext
-from ansible.playbook.task import Task
-from ansible.template import Templar
 
-# Loaded from its file under a name of its own: the module it runs is edge_release_activate too (library/).
-_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "action_plugins",
-                     "edge_release_activate.py")
-_SPEC = importlib.util.spec_from_file_location("edge_release_activate_action", _PATH)
-action = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(action)
+from action_harness import action_module, load_action_plugin
+
+# The module it runs is edge_release_activate too (library/).
+action = load_action_plugin("edge_release_activate")
 
 GATE = dict(url="http://127.0.0.1:8101", version="1.2.3", unit="edgeship-x.service", stability_window=10)
 
@@ -54,11 +44,7 @@ def test_the_healthy_report_names_the_version_that_answered_and_whether_the_unit
 def run(args, modules, variables=None):
     """The action with Ansible's own Task and Templar; the node's two module runs answered by `modules`."""
     variables = dict(report="{{ {'service': 'hello-edge', 'version': '1.2.3'} }}", **(variables or {}))
-    task = Task.load(dict(action=dict(module="edge_release_activate", **args)))
-    module = action.ActionModule(
-        task=task, connection=types.SimpleNamespace(_shell=types.SimpleNamespace(tmpdir=None), has_native_async=False),
-        play_context=PlayContext(), loader=DataLoader(), templar=Templar(DataLoader(), variables=variables),
-        shared_loader_obj=None)
+    module = action_module(action, "edge_release_activate", args, variables)
     sent = []
 
     def execute_module(module_name, module_args, task_vars, wrap_async=False):

@@ -1,22 +1,12 @@
 """The edge_service_settle action plugin, run on the controller with Ansible's own Task and Templar (it never
 reaches a node): the refusal first, then the facts and the report of a release already in place. Its runs in
 deploy.yml's first play (refusals, the no-op path) are covered by the deploy executor's specs on real fleets."""
-import importlib.util
-import os
-import types
-
 import pytest
 from ansible.errors import AnsibleActionFail
-from ansible.parsing.dataloader import DataLoader
-from ansible.playbook.play_context import PlayContext
-from ansible.playbook.task import Task
-from ansible.template import Templar
 
-_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "action_plugins",
-                     "edge_service_settle.py")
-_SPEC = importlib.util.spec_from_file_location("edge_service_settle_action", _PATH)
-action = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(action)
+from action_harness import action_module, load_action_plugin
+
+action = load_action_plugin("edge_service_settle")
 
 NAMES = dict(artifact_check="check", in_place="in_place", report="report", report_start="started_at",
              pending_group="edge_deploy_pending")
@@ -32,12 +22,7 @@ VARIABLES = dict(
 
 def run(args, variables=None):
     variables = dict(VARIABLES, **(variables or {}))
-    task = Task.load(dict(action=dict(module="edge_service_settle", **args)))
-    module = action.ActionModule(
-        task=task, connection=types.SimpleNamespace(_shell=types.SimpleNamespace(tmpdir=None)),
-        play_context=PlayContext(), loader=DataLoader(), templar=Templar(DataLoader(), variables=variables),
-        shared_loader_obj=None)
-    return module.run(task_vars=variables)
+    return action_module(action, "edge_service_settle", args, variables).run(task_vars=variables)
 
 
 def test_refuses_with_the_problem_before_reading_anything_else():
