@@ -6,6 +6,8 @@
  * Where the time goes, per deploy: the controller's CPU (ansible-playbook and its workers: the children this
  * process waited for), the nodes' CPU (their containers' cgroups), and each node's rollout steps from the
  * deploy report (the probe is the first SSH connection and one module run; the health gate waits on the node).
+ * And the whole machine's busy CPU over the deploy: the nodes share the controller's cores here, so that CPU over
+ * the core count is the least wall time the deploy's work could take, however it were scheduled (the CPU floor).
  * Target (issue 16): 16 nodes in at most 2.5x the wall time of 1 node, with the tuned forks.
  * Run: node --import tsx bench/scale.bench.ts [--nodes 1,4,8,16] [--forks 5,20]
  * Writes bench/results/scale.json and bench/results/scale.md.
@@ -22,6 +24,7 @@ import deployExecutor from '@edgeship/edge-plugin/executors/deploy/deploy.impl';
 import { contextFor, readReport } from '@edgeship/edge-plugin/executors/deploy/test/fleet-helpers';
 import type { NodeOutcome } from '@edgeship/edge-plugin/executors/deploy/lib/deploy-report';
 import { waitedChildrenCpuSeconds } from './lib/children-cpu';
+import { machineBusyCpuSeconds } from './lib/machine-cpu';
 import { writeX64Change } from './lib/x64-change';
 
 const WORKSPACE_ROOT = join(__dirname, '..');
@@ -38,6 +41,8 @@ interface ScaleFigures {
   controllerCpuSeconds: number;
   /** CPU seconds of all targeted nodes together (their containers' cgroups). */
   nodeCpuSeconds: number;
+  /** Busy CPU seconds of the whole machine, all cores: the controller, the nodes and anything else running. */
+  machineCpuSeconds: number;
   /** Per rollout step: the median over the nodes of its seconds on a node. */
   medianStepSeconds: Record<string, number>;
   load1m: number;
@@ -93,6 +98,7 @@ async function measureDeploy(
   const load1m = round(loadavg()[0]!);
   const nodeCpuBefore = await Promise.all(hosts.map((host) => containerCpuSeconds(host.container)));
   const controllerCpuBefore = waitedChildrenCpuSeconds();
+  const machineCpuBefore = machineBusyCpuSeconds();
   // ansible.cfg's forks, unless this run measures another figure (ANSIBLE_FORKS wins over the file).
   process.env['ANSIBLE_FORKS'] = String(forks);
   const started = process.hrtime.bigint();
@@ -108,6 +114,7 @@ async function measureDeploy(
     contextFor(SERVICE),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const machineCpuSeconds = machineBusyCpuSeconds() - machineCpuBefore;
   delete process.env['ANSIBLE_FORKS'];
   const report = await readReport(reportFile);
   if (!result.success) throw new Error(`deploy to ${nodes} node(s) failed: ${JSON.stringify(report.nodes)}`);
@@ -118,6 +125,7 @@ async function measureDeploy(
     seconds: round(seconds),
     controllerCpuSeconds: round(waitedChildrenCpuSeconds() - controllerCpuBefore),
     nodeCpuSeconds: round(nodeCpuAfter.reduce((sum, cpu, i) => sum + cpu - nodeCpuBefore[i]!, 0)),
+    machineCpuSeconds: round(machineCpuSeconds),
     medianStepSeconds: medianSteps(report.nodes),
     load1m,
     measuredAt: new Date().toISOString(),
@@ -131,7 +139,10 @@ function tunedForks(): number {
   return Number(forks);
 }
 
-function renderMarkdown(figures: ScaleFigures[], machine: Record<string, string | number>): string {
+function renderMarkdown(
+  figures: ScaleFigures[],
+  machine: { cpus: number } & Record<string, string | number>,
+): string {
   const ratio = (row: ScaleFigures) => {
     const one = figures.find((f) => f.forks === row.forks && f.nodes === 1);
     return one ? `${round(row.seconds / one.seconds)}x` : '';
@@ -144,15 +155,17 @@ function renderMarkdown(figures: ScaleFigures[], machine: Record<string, string 
     'x 1 node = wall time over the 1-node deploy of the same forks, measured in the same run.',
     'Controller CPU = ansible-playbook and its workers; node CPU = all targeted nodes together;',
     'steps = the median node (probe: SSH connection and one module run; health gate: waiting on the node).',
+    'Machine CPU = the busy CPU of the whole machine over the deploy (the nodes run on the same cores here);',
+    'CPU floor = machine CPU over the core count: no scheduling of that work on these cores takes less wall time.',
     `Target: 16 nodes in at most 2.5x the time of 1 node. Machine: ${Object.entries(machine)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,
     '',
-    `| nodes | forks | wall time | x 1 node | controller CPU | node CPU | ${STEPS.join(' | ')} | load |`,
-    `| --- | --- | --- | --- | --- | --- | ${STEPS.map(() => '---').join(' | ')} | --- |`,
+    `| nodes | forks | wall time | x 1 node | controller CPU | node CPU | machine CPU | CPU floor | ${STEPS.join(' | ')} | load |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- | ${STEPS.map(() => '---').join(' | ')} | --- |`,
     ...figures.map(
       (f) =>
-        `| ${f.nodes} | ${f.forks} | ${f.seconds} s | ${ratio(f)} | ${f.controllerCpuSeconds} s | ${f.nodeCpuSeconds} s | ${STEPS.map(
+        `| ${f.nodes} | ${f.forks} | ${f.seconds} s | ${ratio(f)} | ${f.controllerCpuSeconds} s | ${f.nodeCpuSeconds} s | ${f.machineCpuSeconds} s | ${round(f.machineCpuSeconds / machine.cpus)} s | ${STEPS.map(
           (step) => `${f.medianStepSeconds[step] ?? 0} s`,
         ).join(' | ')} | ${f.load1m} |`,
     ),
