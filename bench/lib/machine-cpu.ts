@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * CPU seconds the whole machine has spent busy since boot, all cores together (the first line of /proc/stat:
- * user, nice, system, irq, softirq and steal; idle and iowait left out). On this machine the nodes are
- * containers on the same kernel, so this counts the controller, every node and everything else that ran.
- * Over a deploy, divided by the core count, it is the least wall time that work could have taken.
+ * CPU seconds the whole machine has spent working since boot, all cores together (the first line of /proc/stat:
+ * user, nice, system, irq and softirq; idle, iowait and the hypervisor's steal left out). On this machine the
+ * nodes are containers on the same kernel, so this counts the controller, every node and everything else that
+ * ran. Over a deploy, divided by the core count, it is the least wall time that work could have taken.
  */
 export function machineBusyCpuSeconds(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+  const [, user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
     .split('\n', 1)[0]!
     .trim()
     .split(/\s+/)
     .map(Number);
   // Clock ticks, 100 per second on Linux (USER_HZ), as in children-cpu.ts.
-  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / 100;
+  return (user! + nice! + system! + irq! + softirq!) / 100;
 }
