@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { CLOCK_TICKS_PER_SECOND } from './children-cpu';
 
 /**
  * CPU seconds the whole machine has spent working since boot, all cores together (the first line of /proc/stat:
@@ -12,6 +13,5 @@ export function machineBusyCpuSeconds(): number {
     .trim()
     .split(/\s+/)
     .map(Number);
-  // Clock ticks, 100 per second on Linux (USER_HZ), as in children-cpu.ts.
-  return (user! + nice! + system! + irq! + softirq!) / 100;
+  return (user! + nice! + system! + irq! + softirq!) / CLOCK_TICKS_PER_SECOND;
 }
